@@ -1,0 +1,2 @@
+-- Placeholder until the SQL issue lands.
+SELECT 1 AS PLACEHOLDER;

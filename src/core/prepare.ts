@@ -1,0 +1,42 @@
+/** Turns a step into the statements an engine runs: SQL for that engine, params rendered, split. */
+import type { EngineKind, StatementRequest } from '../engine/types.js';
+import { RunbookError } from '../runbook/errors.js';
+import { sqlFor, type Step } from '../runbook/model.js';
+import type { Expectation } from '../runbook/schema.js';
+import { renderTemplate, splitStatements, type ParamValue } from '../runbook/sql.js';
+
+export interface PreparedStatement extends StatementRequest {
+  file: string;
+  line: number;
+  /** Which of the step's queries this statement belongs to. */
+  queryIndex: number;
+  /** The last statement of a query carries its result, mock and expectations. */
+  lastOfQuery: boolean;
+  label?: string;
+  expect: Expectation[];
+}
+
+export function prepareStep(step: Step, engine: EngineKind, params: Readonly<Record<string, ParamValue>>): PreparedStatement[] {
+  const pieces: Omit<PreparedStatement, 'index' | 'count'>[] = [];
+  step.queries.forEach((query, queryIndex) => {
+    const text = sqlFor(query, engine);
+    const rendered = renderTemplate(text.text, text.file, params);
+    if (rendered.issues.length > 0) throw new RunbookError(rendered.issues);
+    const statements = splitStatements(rendered.sql);
+    statements.forEach((statement, i) => {
+      const last = i === statements.length - 1;
+      pieces.push({
+        sql: statement.sql,
+        stepId: step.id,
+        file: text.file,
+        line: text.line + statement.line - 1,
+        queryIndex,
+        lastOfQuery: last,
+        label: query.label,
+        mock: last ? query.mock : undefined,
+        expect: last ? query.expect : [],
+      });
+    });
+  });
+  return pieces.map((p, index) => ({ ...p, index, count: pieces.length }));
+}

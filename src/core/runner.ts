@@ -1,0 +1,161 @@
+/**
+ * Runs one step on an engine: its statements in order, each under a watchdog, cancellable through
+ * an AbortSignal. No UI here: progress goes out through `onEvent`, the outcome is returned.
+ */
+import { CancelledError, EngineError, type Engine, type StatementProgress, type StatementResult } from '../engine/types.js';
+import { runsOn, type Step } from '../runbook/model.js';
+import type { ParamValue } from '../runbook/sql.js';
+import { checkExpectation, type ExpectationResult } from './expect.js';
+import { prepareStep, type PreparedStatement } from './prepare.js';
+
+export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_LONG_TIMEOUT_MS = 2 * 60 * 60_000;
+export const DEFAULT_MAX_ROWS = 1000;
+/** After the watchdog fires, how long the engine gets to give up cleanly before we stop waiting. */
+const WATCHDOG_GRACE_MS = 2000;
+
+export interface QueryOutcome {
+  label?: string;
+  result: StatementResult;
+  expectations: ExpectationResult[];
+}
+
+export type StepStatus = 'done' | 'failed' | 'cancelled' | 'skipped';
+
+export interface StepFailure {
+  message: string;
+  code?: string;
+  hint?: string;
+  queryId?: string;
+  /** Where the failing statement is: file:line. */
+  where?: string;
+}
+
+export interface StepOutcome {
+  status: StepStatus;
+  queries: QueryOutcome[];
+  error?: StepFailure;
+  /** Sum of the statements' elapsed times as the engines measured them. */
+  elapsedMs: number;
+  notices: string[];
+}
+
+export type RunEvent =
+  | { type: 'statement'; index: number; count: number; label?: string; sql: string }
+  | { type: 'progress'; progress: StatementProgress };
+
+export interface RunStepOptions {
+  engine: Engine;
+  step: Step;
+  params: Readonly<Record<string, ParamValue>>;
+  signal: AbortSignal;
+  maxRows?: number;
+  onEvent?: (event: RunEvent) => void;
+}
+
+export function timeoutFor(step: Step): number {
+  return step.timeoutMs ?? (step.long ? DEFAULT_LONG_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
+}
+
+async function runWithWatchdog(
+  engine: Engine,
+  statement: PreparedStatement,
+  step: Step,
+  signal: AbortSignal,
+  maxRows: number,
+  onEvent?: (event: RunEvent) => void,
+): Promise<StatementResult> {
+  const timeoutMs = timeoutFor(step);
+  const local = new AbortController();
+  const forward = () => local.abort(signal.reason);
+  signal.addEventListener('abort', forward, { once: true });
+  let timedOut = false;
+  let giveUp: ReturnType<typeof setTimeout> | undefined;
+  const watchdog = new Promise<never>((_, reject) => {
+    giveUp = setTimeout(() => {
+      timedOut = true;
+      local.abort(new Error('watchdog'));
+      giveUp = setTimeout(() => reject(timeoutError(timeoutMs)), WATCHDOG_GRACE_MS);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      engine.run(statement, {
+        signal: local.signal,
+        maxRows,
+        timeoutMs,
+        useCachedResult: step.cache,
+        long: step.long,
+        onProgress: (progress) => onEvent?.({ type: 'progress', progress }),
+      }),
+      watchdog,
+    ]);
+  } catch (error) {
+    if (timedOut && !signal.aborted) throw timeoutError(timeoutMs, error);
+    throw error;
+  } finally {
+    clearTimeout(giveUp);
+    signal.removeEventListener('abort', forward);
+  }
+}
+
+function timeoutError(timeoutMs: number, cause?: unknown): EngineError {
+  return new EngineError(`no answer within ${Math.round(timeoutMs / 1000)} s: the statement was stopped`, {
+    code: 'WATCHDOG',
+    hint: "raise the step's 'timeout' in the runbook if it is expected to take longer",
+    cause,
+  });
+}
+
+export async function runStep(options: RunStepOptions): Promise<StepOutcome> {
+  const { engine, step, params, signal, onEvent } = options;
+  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+  if (!runsOn(step, engine.kind)) {
+    return { status: 'skipped', queries: [], elapsedMs: 0, notices: [`not run on the ${engine.kind} engine (runs on ${step.engines?.join(', ')})`] };
+  }
+  const statements = prepareStep(step, engine.kind, params);
+  const queries: QueryOutcome[] = [];
+  const notices: string[] = [];
+  let elapsedMs = 0;
+  for (const statement of statements) {
+    if (signal.aborted) return { status: 'cancelled', queries, elapsedMs, notices };
+    onEvent?.({ type: 'statement', index: statement.index, count: statement.count, label: statement.label, sql: statement.sql });
+    let result: StatementResult;
+    try {
+      result = await runWithWatchdog(engine, statement, step, signal, maxRows, onEvent);
+    } catch (error) {
+      if (error instanceof CancelledError || signal.aborted) return { status: 'cancelled', queries, elapsedMs, notices };
+      const e = error instanceof EngineError ? error : undefined;
+      return {
+        status: 'failed',
+        queries,
+        elapsedMs,
+        notices,
+        error: {
+          message: error instanceof Error ? error.message : String(error),
+          code: e?.code,
+          hint: e?.hint,
+          queryId: e?.queryId,
+          where: `${statement.file}:${statement.line}`,
+        },
+      };
+    }
+    elapsedMs += result.elapsedMs;
+    if (result.notice && !notices.includes(result.notice)) notices.push(result.notice);
+    if (statement.lastOfQuery) {
+      const expectations = statement.expect.map((e) => checkExpectation(e, result, params));
+      queries.push({ label: statement.label, result, expectations });
+    }
+  }
+  const failed = queries.flatMap((q) => q.expectations).filter((e) => !e.ok);
+  if (failed.length > 0) {
+    return {
+      status: 'failed',
+      queries,
+      elapsedMs,
+      notices,
+      error: { message: `expectation not met: ${failed.map((f) => `${f.description}: ${f.message}`).join('; ')}` },
+    };
+  }
+  return { status: 'done', queries, elapsedMs, notices };
+}

@@ -1,0 +1,33 @@
+/**
+ * Builds the engine a run asked for. Backends are imported lazily so that rehearsal never loads
+ * DuckDB or snowflake-sdk (start-up time, and the driver's import-time side effects).
+ */
+import type { Runbook } from '../runbook/model.js';
+import type { Engine, EngineKind } from './types.js';
+
+export interface EngineOptions {
+  runbook: Runbook;
+  /** connections.toml entry for Snowflake (-c/--connection). */
+  connection?: string;
+  /** Where local state lives (.demo/ by default). */
+  stateDir: string;
+  /** Rehearsal: divide simulated durations by this. */
+  speed?: number;
+}
+
+export async function createEngine(kind: EngineKind, options: EngineOptions): Promise<Engine> {
+  switch (kind) {
+    case 'rehearsal': {
+      const { RehearsalEngine } = await import('./rehearsal.js');
+      return new RehearsalEngine({ speed: options.speed });
+    }
+    case 'local': {
+      const { createLocalEngine } = await import('./local/index.js');
+      return createLocalEngine(options);
+    }
+    case 'snowflake': {
+      const { createSnowflakeEngine } = await import('./snowflake/index.js');
+      return createSnowflakeEngine(options);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The one narrow interface every backend implements: rehearsal, local DuckDB, live Snowflake.
+ * The UI and the runner only ever see this; they never know which backend answers.
+ */
+
+export type EngineKind = 'snowflake' | 'local' | 'rehearsal';
+
+/** Where a figure on screen came from. Every result carries one so the screen can say so. */
+export type ResultSource = 'live' | 'local' | 'rehearsal' | 'recorded';
+
+export type ColumnType = 'number' | 'text' | 'date' | 'timestamp' | 'boolean' | 'json' | 'other';
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+}
+
+/** A cell as the engines hand it over: plain JSON-friendly values only (no BigInt, no Date). */
+export type Cell = string | number | boolean | null;
+
+/** Server-side timings, when the backend can give them (Snowflake QUERY_HISTORY_BY_SESSION). */
+export interface ServerTiming {
+  totalElapsedMs?: number;
+  compilationMs?: number;
+  executionMs?: number;
+  queuedMs?: number;
+  bytesScanned?: number;
+  rowsProduced?: number;
+  warehouseSize?: string;
+}
+
+export interface StatementResult {
+  columns: Column[];
+  /** At most `maxRows` rows: a large result is never held whole. */
+  rows: Cell[][];
+  /** The full number of rows the statement produced (or affected), even when `rows` is capped. */
+  rowCount: number;
+  truncated: boolean;
+  queryId?: string;
+  /** Client-side wall time, measured by the engine around the statement. */
+  elapsedMs: number;
+  server?: ServerTiming;
+  source: ResultSource;
+  /** Something the presenter should know about how this result was produced (no-op, cache on, …). */
+  notice?: string;
+}
+
+/** What a long statement is doing right now, for the status line (QUEUED, RUNNING, …). */
+export interface StatementProgress {
+  state: string;
+  queryId?: string;
+  url?: string;
+  detail?: string;
+}
+
+/** A canned answer for rehearsal, taken from the runbook. */
+export interface MockResult {
+  columns: Column[];
+  rows: Cell[][];
+  rowCount?: number;
+  durationMs: number;
+}
+
+export interface StatementRequest {
+  /** Rendered SQL: params already substituted through typed placeholders. */
+  sql: string;
+  /** The step this statement belongs to (query tags, recordings, reattach). */
+  stepId: string;
+  /** Position of this statement inside the step, and how many the step has. */
+  index: number;
+  count: number;
+  /** The rehearsal answer for this statement, when the runbook gives one. */
+  mock?: MockResult;
+}
+
+export interface RunOptions {
+  signal: AbortSignal;
+  /** Cap on rows kept in memory. */
+  maxRows: number;
+  /** Our own watchdog: fail the statement after this long, whatever the backend does. */
+  timeoutMs?: number;
+  /** Benchmarks run with the result cache off unless the runbook allows it. */
+  useCachedResult?: boolean;
+  /** Long statements (scale, restore, refresh) run asynchronously where the backend can. */
+  long?: boolean;
+  onProgress?: (progress: StatementProgress) => void;
+}
+
+export interface Engine {
+  readonly kind: EngineKind;
+  connect(signal: AbortSignal): Promise<void>;
+  run(request: StatementRequest, options: RunOptions): Promise<StatementResult>;
+  close(): Promise<void>;
+}
+
+/** A failure an engine reports; `code` is the backend's own code when it has one. */
+export class EngineError extends Error {
+  readonly code?: string;
+  readonly queryId?: string;
+  readonly hint?: string;
+  constructor(message: string, options: { code?: string; queryId?: string; hint?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'EngineError';
+    this.code = options.code;
+    this.queryId = options.queryId;
+    this.hint = options.hint;
+  }
+}
+
+/** Thrown when a statement was cancelled through its AbortSignal. */
+export class CancelledError extends Error {
+  constructor(message = 'Cancelled') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
+export const ENGINE_BADGES: Record<EngineKind, string> = {
+  snowflake: 'LIVE · SNOWFLAKE',
+  local: 'LOCAL · DUCKDB',
+  rehearsal: 'REHEARSAL',
+};
