@@ -33,7 +33,7 @@ export function checkExpectation(e: Expectation, result: StatementResult, params
     return { ok, description: `row count = ${e.rows}`, expected: e.rows, actual: result.rowCount, message: ok ? undefined : e.message };
   }
   const columnIndex = e.column === undefined ? result.columns.length - 1 : result.columns.findIndex((c) => c.name.toUpperCase() === e.column!.toUpperCase());
-  const row = e.row === undefined ? result.rows[0] : result.rows.find((r) => String(r[0]) === String(e.row));
+  const row = e.row === undefined ? result.rows[0] : result.rows.find((r) => r.some((cell) => cell !== null && String(cell) === String(e.row)));
   const what = [e.row, e.column ?? result.columns[columnIndex]?.name].filter((x) => x !== undefined).join('.');
   if (columnIndex < 0) return { ok: false, description: what, message: `no column ${e.column} in the result` };
   if (!row) return { ok: false, description: what, message: `no row ${e.row ?? ''} in the result`.trim() };

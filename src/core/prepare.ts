@@ -1,7 +1,7 @@
 /** Turns a step into the statements an engine runs: SQL for that engine, params rendered, split. */
 import type { EngineKind, StatementRequest } from '../engine/types.js';
 import { RunbookError } from '../runbook/errors.js';
-import { sqlFor, type Step } from '../runbook/model.js';
+import { sqlFor, type Query, type Step } from '../runbook/model.js';
 import type { Expectation } from '../runbook/schema.js';
 import { renderTemplate, splitStatements, type ParamValue } from '../runbook/sql.js';
 
@@ -16,9 +16,14 @@ export interface PreparedStatement extends StatementRequest {
   expect: Expectation[];
 }
 
-export function prepareStep(step: Step, engine: EngineKind, params: Readonly<Record<string, ParamValue>>): PreparedStatement[] {
+export function prepareStep(
+  step: Step,
+  engine: EngineKind,
+  params: Readonly<Record<string, ParamValue>>,
+  queries: readonly Query[] = step.queries,
+): PreparedStatement[] {
   const pieces: Omit<PreparedStatement, 'index' | 'count'>[] = [];
-  step.queries.forEach((query, queryIndex) => {
+  queries.forEach((query, queryIndex) => {
     const text = sqlFor(query, engine);
     const rendered = renderTemplate(text.text, text.file, params);
     if (rendered.issues.length > 0) throw new RunbookError(rendered.issues);

@@ -107,7 +107,30 @@ function timeoutError(timeoutMs: number, cause?: unknown): EngineError {
   });
 }
 
+/** How long a step's cleanup (e.g. the warehouse back to its base size) may take. */
+const CLEANUP_TIMEOUT_MS = 2 * 60_000;
+
 export async function runStep(options: RunStepOptions): Promise<StepOutcome> {
+  const outcome = await runStatements(options);
+  const { step, engine, params, onEvent } = options;
+  if (!step.cleanup || outcome.status === 'skipped') return outcome;
+  // Runs even after a cancel: its own signal, its own short watchdog.
+  const cleanupStep: Step = { ...step, long: false, timeoutMs: CLEANUP_TIMEOUT_MS };
+  for (const statement of prepareStep(step, engine.kind, params, [step.cleanup])) {
+    onEvent?.({ type: 'statement', index: statement.index, count: statement.count, label: 'cleanup', sql: statement.sql });
+    try {
+      await runWithWatchdog(engine, statement, cleanupStep, new AbortController().signal, 10, onEvent);
+    } catch (error) {
+      outcome.notices.push(`cleanup failed (${statement.file}:${statement.line}): ${error instanceof Error ? error.message : String(error)}`);
+      if (outcome.status === 'done') outcome.status = 'failed';
+      outcome.error ??= { message: `cleanup failed: ${error instanceof Error ? error.message : String(error)}`, where: `${statement.file}:${statement.line}` };
+      break;
+    }
+  }
+  return outcome;
+}
+
+async function runStatements(options: RunStepOptions): Promise<StepOutcome> {
   const { engine, step, params, signal, onEvent } = options;
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   if (!runsOn(step, engine.kind)) {

@@ -176,17 +176,18 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
     if (rawStep.queries && (rawStep.mock || rawStep.expect)) {
       issues.push(at.issue(where, "with 'queries', put 'mock' and 'expect' inside each query", rawStep.mock ? 'mock' : 'expect'));
     }
-    const addQuery = (
+    const toQuery = (
       q: { label?: string; sql?: string; inline?: string; mock?: RawStep['mock']; expect?: Expectation[] },
       qWhere: PathKey[],
-    ) => {
+      sqlKey = 'sql',
+    ): Query | undefined => {
       let snowflake: SqlText | undefined;
       let local: SqlText | undefined;
       if (q.sql !== undefined) {
         const abs = path.resolve(dir, q.sql);
         const display = path.relative(process.cwd(), abs);
         if (!existsSync(abs)) {
-          issues.push(at.issue([...qWhere, 'sql'], `SQL file not found: ${display}`));
+          issues.push(at.issue([...qWhere, sqlKey], `SQL file not found: ${display}`));
         } else {
           snowflake = { file: display, text: readFileSync(abs, 'utf8'), line: 1 };
           const twin = twinPath(dir, q.sql);
@@ -207,12 +208,12 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
           }
         }
       }
-      if (snowflake) {
-        queries.push({ label: q.label, sql: { snowflake, local }, mock: q.mock ? toMock(q.mock) : undefined, expect: q.expect ?? [] });
-      }
+      return snowflake && { label: q.label, sql: { snowflake, local }, mock: q.mock ? toMock(q.mock) : undefined, expect: q.expect ?? [] };
     };
-    if (single) addQuery(rawStep, where);
-    rawStep.queries?.forEach((q, i) => addQuery(q, [...where, 'queries', i]));
+    const addQuery = (query: Query | undefined) => query && queries.push(query);
+    if (single) addQuery(toQuery(rawStep, where));
+    rawStep.queries?.forEach((q, i) => addQuery(toQuery(q, [...where, 'queries', i])));
+    const cleanup = rawStep.cleanup === undefined ? undefined : toQuery({ sql: rawStep.cleanup }, where, 'cleanup');
 
     const display = rawStep.display ?? (rawStep.comparison ? 'comparison' : queries.length > 0 ? 'table' : 'none');
     if (display === 'comparison' && !rawStep.comparison) {
@@ -221,7 +222,7 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
 
     // The lint: a step that is not marked destructive may not drop, replace or rewrite data.
     if (!rawStep.destructive) {
-      for (const query of queries) {
+      for (const query of cleanup ? [...queries, cleanup] : queries) {
         for (const text of [query.sql.snowflake, query.sql.local]) {
           if (!text) continue;
           for (const hit of findDestructive(text.text)) {
@@ -252,6 +253,7 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
       changes: rawStep.changes ?? [],
       queries,
       comparison: rawStep.comparison,
+      cleanup,
       fix: check?.fix,
       budgetMs: parseDuration(check?.budget),
     };
@@ -281,7 +283,7 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
     for (const engine of options.engines ?? ENGINE_NAMES) {
       const values = resolveParams(raw.params, engine);
       for (const step of [...steps, restore, ...checklist]) {
-        for (const query of step.queries) {
+        for (const query of step.cleanup ? [...step.queries, step.cleanup] : step.queries) {
           const text = engine === 'local' ? (query.sql.local ?? query.sql.snowflake) : query.sql.snowflake;
           for (const issue of renderTemplate(text.text, text.file, values).issues) {
             issues.push({ ...issue, line: text.line + issue.line - 1 });

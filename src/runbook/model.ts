@@ -34,6 +34,8 @@ export interface Step {
   changes: string[];
   queries: Query[];
   comparison?: Comparison;
+  /** Run after the step whatever happened (success, failure, cancel). */
+  cleanup?: Query;
   /** Checklist items only. */
   fix?: string;
   budgetMs?: number;

@@ -61,7 +61,7 @@ export const mockSchema = z.strictObject({
 
 /** `equals` may be a number, a literal string, or a product such as "100000 * multiplier". */
 export const expectationSchema = z.strictObject({
-  /** Which row: the one whose first column equals this (default: the first row). */
+  /** Which row: the one with a cell equal to this, e.g. RAW_PATIENTS (default: the first row). */
   row: z.union([z.string(), z.number()]).optional(),
   /** Which column (default: the last). */
   column: z.string().optional(),
@@ -102,6 +102,8 @@ export const comparisonSchema = z.strictObject({
         measure: z
           .enum(['scale-time', 'median-benchmark', 'auto-suspend', 'credits-estimate'])
           .optional(),
+        /** The step whose measurement fills the Snowflake cell. */
+        from: z.string().optional(),
         /** What we claim when nothing is measured (e.g. "1 SQL script"). */
         ours: claimSchema.optional(),
         others: z.record(z.string(), claimSchema),

@@ -1,0 +1,130 @@
+/** Command-line parsing. The surface is documented in HELP and the README; keep the three in step. */
+import { parseArgs } from 'node:util';
+import type { EngineKind } from '../engine/types.js';
+import { UsageError } from '../runbook/errors.js';
+import { ENGINE_NAMES } from '../runbook/schema.js';
+
+export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
+
+export type Command = 'walk' | 'check' | 'restore' | 'validate' | 'presenter' | 'report' | 'help' | 'version';
+
+export interface CliOptions {
+  command: Command;
+  runbook: string;
+  engine: EngineKind;
+  connection?: string;
+  params: string[];
+  yes: boolean;
+  json: boolean;
+  speed: number;
+  audience: boolean;
+  out?: string;
+  /** validate FILE, report RECORDING. */
+  positional?: string;
+}
+
+export const HELP = `demo — an interactive terminal runbook for presenting a data platform live
+
+Usage:
+  demo [options]                 walk the show (default engine: snowflake)
+  demo check [--json] [options]  pre-demo checklist, pass/fail
+  demo restore [--yes] [options] run the restore step without the TUI
+  demo validate [FILE]           validate a runbook and every SQL file it names; no connection
+  demo presenter                 presenter console: attach to the running show from a second terminal
+  demo report [RECORDING] [--out FILE]  Markdown report of a recorded run
+  demo --help | --version
+
+Options:
+  --runbook FILE           the runbook to use (default: runbook.yml)
+  --engine NAME            snowflake (live), local (DuckDB on this machine) or rehearsal
+  --rehearse               same as --engine rehearsal: recorded or mock results, no account needed
+  -c, --connection NAME    connections.toml entry for Snowflake (default: the runbook's, else
+                           default_connection_name / $SNOWFLAKE_DEFAULT_CONNECTION_NAME / "default")
+  --param KEY=VALUE        set a runbook param (repeatable), e.g. --param multiplier=100
+  --yes                    answer yes to every confirmation (destructive steps, restore)
+  --json                   check: print a machine-readable document
+  --speed N                rehearsal: play simulated durations N times faster
+  --audience               hide talking points on the projected screen
+  --out FILE               report: write to FILE instead of stdout
+  -h, --help               this help
+  -v, --version            the version
+
+Without a terminal (stdout or stdin not a TTY, or CI set) demo prints the walkthrough as plain
+text and runs non-interactively; a destructive step on the local or Snowflake engine then needs
+--yes, otherwise it is not run and the exit code is 1.
+
+Exit codes:
+  0    success
+  1    a step or check failed (or a destructive step was not allowed)
+  2    bad input: flags, runbook, SQL files, connection config, or an engine that is not available
+  130  interrupted (Ctrl-C)
+`;
+
+const COMMANDS: readonly Command[] = ['check', 'restore', 'validate', 'presenter', 'report'];
+
+export function parseCli(argv: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        runbook: { type: 'string' },
+        engine: { type: 'string' },
+        rehearse: { type: 'boolean', default: false },
+        connection: { type: 'string', short: 'c' },
+        param: { type: 'string', multiple: true, default: [] },
+        yes: { type: 'boolean', short: 'y', default: false },
+        json: { type: 'boolean', default: false },
+        speed: { type: 'string' },
+        audience: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/s, '')}; see demo --help`);
+  }
+  const { values, positionals } = parsed;
+  const [first, ...rest] = positionals;
+  let command: Command = 'walk';
+  if (values.help) command = 'help';
+  else if (values.version) command = 'version';
+  else if (first !== undefined) {
+    if (!COMMANDS.includes(first as Command)) throw new UsageError(`unknown command '${first}'; see demo --help`);
+    command = first as Command;
+  }
+  const extra = command === 'validate' || command === 'report' ? rest.slice(1) : first === undefined ? [] : rest;
+  if (extra.length > 0 && command !== 'help' && command !== 'version') {
+    throw new UsageError(`unexpected argument '${extra[0]}'; see demo --help`);
+  }
+
+  if (values.rehearse && values.engine && values.engine !== 'rehearsal') {
+    throw new UsageError(`--rehearse and --engine ${values.engine} contradict each other; use one`);
+  }
+  const engine = values.rehearse ? 'rehearsal' : (values.engine ?? 'snowflake');
+  if (!ENGINE_NAMES.includes(engine as EngineKind)) {
+    throw new UsageError(`--engine ${engine}: expected one of ${ENGINE_NAMES.join(', ')}`);
+  }
+  let speed = 1;
+  if (values.speed !== undefined) {
+    speed = Number(values.speed);
+    if (!Number.isFinite(speed) || speed <= 0) throw new UsageError(`--speed ${values.speed}: expected a positive number, e.g. --speed 10`);
+  }
+  const positional = command === 'validate' || command === 'report' ? rest[0] : undefined;
+  return {
+    command,
+    runbook: (command === 'validate' ? positional : undefined) ?? values.runbook ?? 'runbook.yml',
+    engine: engine as EngineKind,
+    connection: values.connection,
+    params: values.param,
+    yes: values.yes,
+    json: values.json,
+    speed,
+    audience: values.audience,
+    out: values.out,
+    positional,
+  };
+}

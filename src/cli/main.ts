@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { main } from './commands.js';
+
+// `demo --rehearse | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,59 @@
+/**
+ * The comparison table's "ours" column: filled only from what this run measured. A claim from the
+ * runbook is shown as a claim; a missing measurement says so rather than borrowing a number.
+ */
+import { formatDuration } from '../format/numbers.js';
+import type { Comparison } from '../runbook/schema.js';
+import type { StepOutcome } from './runner.js';
+import { SOURCE_LABELS } from './sources.js';
+
+export interface ComparisonCell {
+  text: string;
+  kind: 'measured' | 'estimate' | 'claim' | 'missing';
+  /** Where a measured value came from (LIVE, LOCAL, REHEARSAL). */
+  source?: string;
+}
+
+/** Credits per hour by warehouse size (Gen1), for the labelled estimate. */
+const CREDITS_PER_HOUR: Record<string, number> = {
+  XSMALL: 1, 'X-SMALL': 1, SMALL: 2, MEDIUM: 4, LARGE: 8, XLARGE: 16, 'X-LARGE': 16, XXLARGE: 32, '2X-LARGE': 32,
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function oursCell(
+  row: Comparison['rows'][number],
+  outcomes: Readonly<Record<string, StepOutcome | undefined>>,
+  params: Readonly<Record<string, string | number>>,
+): ComparisonCell {
+  if (!row.measure) return row.ours ? { text: row.ours.value, kind: 'claim' } : { text: '—', kind: 'missing' };
+  const outcome = row.from ? outcomes[row.from] : undefined;
+  if (!outcome || outcome.status !== 'done' || outcome.queries.length === 0) {
+    return { text: `not measured yet${row.from ? ` (run '${row.from}')` : ''}`, kind: 'missing' };
+  }
+  const source = SOURCE_LABELS[outcome.queries[0]!.result.source];
+  switch (row.measure) {
+    case 'scale-time':
+      return { text: formatDuration(outcome.elapsedMs), kind: 'measured', source };
+    case 'median-benchmark':
+      return { text: `${formatDuration(median(outcome.queries.map((q) => q.result.elapsedMs)))} median`, kind: 'measured', source };
+    case 'auto-suspend': {
+      const result = outcome.queries[0]!.result;
+      const i = result.columns.findIndex((c) => /AUTO_SUSPEND/i.test(c.name));
+      const value = i >= 0 ? result.rows[0]?.[i] : undefined;
+      if (value === undefined || value === null) return { text: 'not measured', kind: 'missing' };
+      return { text: `$0 idle: suspends after ${formatDuration(Number(value) * 1000)}`, kind: 'measured', source };
+    }
+    case 'credits-estimate': {
+      const size = String(outcome.queries.at(-1)?.result.server?.warehouseSize ?? params.scale_size ?? '').toUpperCase();
+      const rate = CREDITS_PER_HOUR[size];
+      if (!rate) return { text: 'no estimate (warehouse size unknown)', kind: 'missing' };
+      const credits = (rate * outcome.elapsedMs) / 3_600_000;
+      return { text: `≈ ${credits.toFixed(2)} credits (estimate: ${size} × ${formatDuration(outcome.elapsedMs)})`, kind: 'estimate', source };
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/** The one place figures are formatted for the screen, the plain output and the report. */
+import type { Cell } from '../engine/types.js';
+
+const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+const pounds = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', minimumFractionDigits: 2 });
+
+/** 100000000 → "100,000,000". */
+export function formatCount(value: number): string {
+  return Number.isInteger(value) ? whole.format(value) : decimal.format(value);
+}
+
+/** 100000000 → "100M", 500809000 → "500.8M", 477612 → "477.6K". */
+export function formatShort(value: number): string {
+  const abs = Math.abs(value);
+  const units: Array<[number, string]> = [
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
+  for (const [size, suffix] of units) {
+    if (abs >= size) {
+      const scaled = value / size;
+      const text = scaled >= 100 || Number.isInteger(scaled) ? Math.round(scaled).toString() : scaled.toFixed(1).replace(/\.0$/, '');
+      return `${text}${suffix}`;
+    }
+  }
+  return formatCount(value);
+}
+
+/** 57853200 → "£57,853,200.00". */
+export function formatGBP(value: number): string {
+  return pounds.format(value);
+}
+
+/** 1800 → "1.8 s", 1182000 → "19 m 42 s", 350 → "350 ms", 3_900_000 → "1 h 5 m". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  if (totalSeconds < 60) return `${totalSeconds} s`;
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} m` : `${hours} h`;
+  return seconds > 0 ? `${minutes} m ${seconds} s` : `${minutes} m`;
+}
+
+/** A clock: 65000 → "01:05", 3725000 → "1:02:05". */
+export function formatClock(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = String(m).padStart(2, '0');
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/** Columns whose name says money are shown in pounds. */
+export function isMoneyColumn(name: string): boolean {
+  return /(_GBP|GBP_|PRICE|COST|VALUE_GBP|^GBP$)/i.test(name);
+}
+
+/** A cell as text: counts with separators, money in £, NULL visible. */
+export function formatCell(value: Cell, column?: string): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (column && isMoneyColumn(column)) return formatGBP(value);
+    return formatCount(value);
+  }
+  return String(value);
+}

@@ -1,0 +1,130 @@
+/**
+ * The walkthrough as plain sequential text, for pipes, CI and logs: no raw mode, no cursor
+ * movement. Runs every step in order and stops at the first failure.
+ */
+import { oursCell } from '../core/comparison.js';
+import { runStep, type StepOutcome } from '../core/runner.js';
+import { changesRealData, SOURCE_LABELS } from '../core/sources.js';
+import { ENGINE_BADGES, type Engine } from '../engine/types.js';
+import { formatDuration } from '../format/numbers.js';
+import type { Runbook, Step } from '../runbook/model.js';
+import type { ParamValue } from '../runbook/sql.js';
+import { resultLines, textTable } from './table.js';
+
+export type Write = (line: string) => void;
+
+export interface PlainRun {
+  runbook: Runbook;
+  engine: Engine;
+  params: Readonly<Record<string, ParamValue>>;
+  yes: boolean;
+  signal: AbortSignal;
+  write: Write;
+  onOutcome?: (step: Step, outcome: StepOutcome) => void;
+  /** Outcomes so far, by step id: the comparison reads this run's measurements from them. */
+  outcomes?: Record<string, StepOutcome>;
+}
+
+function comparisonLines(run: PlainRun, step: Step): string[] {
+  const comparison = step.comparison;
+  if (!comparison) return [];
+  const columns = ['', 'Snowflake (this run)', ...comparison.competitors].map((name) => ({ name, type: 'text' as const }));
+  const rows = comparison.rows.map((row) => {
+    const cell = oursCell(row, run.outcomes ?? {}, run.params);
+    const ours = `${cell.text}${cell.source ? ` [${cell.source}]` : ''}${cell.kind === 'claim' ? ' (claim)' : ''}`;
+    return [row.feature, ours, ...comparison.competitors.map((c) => row.others[c]?.value ?? '—')];
+  });
+  const sources = [...new Set(comparison.rows.flatMap((r) => Object.values(r.others).map((o) => o.source).filter(Boolean)))];
+  return [...textTable(columns, rows, '    '), '    Competitor figures are claims from the runbook, not measured here.', ...sources.map((s) => `    source: ${s}`)];
+}
+
+export function describeStep(step: Step, position: string, write: Write): void {
+  const target = step.targetMs ? `  (target ${formatDuration(step.targetMs)})` : '';
+  write('');
+  write(`── ${position} · ${step.title}${target}`);
+  for (const line of step.talk) write(line.kind === 'pause' ? `  ⏸  pause${line.text ? ` — ${line.text}` : ''}` : `  • ${line.text}`);
+}
+
+export function describeOutcome(outcome: StepOutcome, write: Write): void {
+  for (const query of outcome.queries) {
+    if (query.label && outcome.queries.length > 1) write(`  ${query.label} — ${formatDuration(query.result.elapsedMs)}`);
+    for (const line of resultLines(query.result, '    ')) write(line);
+    for (const e of query.expectations) write(`    ${e.ok ? '✓' : '✗'} ${e.description}${e.ok ? '' : `: ${e.message}`}`);
+  }
+  for (const notice of outcome.notices) write(`  note: ${notice}`);
+  const source = SOURCE_LABELS[outcome.queries[0]?.result.source ?? 'rehearsal'];
+  switch (outcome.status) {
+    case 'done':
+      write(`  ✓ done in ${formatDuration(outcome.elapsedMs)} [${source}]`);
+      break;
+    case 'skipped':
+      write('  – skipped');
+      break;
+    case 'cancelled':
+      write('  ✗ cancelled');
+      break;
+    case 'failed': {
+      const e = outcome.error;
+      write(`  ✗ failed${e?.where ? ` at ${e.where}` : ''}: ${e?.message ?? 'unknown error'}${e?.code ? ` (${e.code})` : ''}`);
+      if (e?.hint) write(`    hint: ${e.hint}`);
+      if (e?.queryId) write(`    query id: ${e.queryId}`);
+    }
+  }
+}
+
+/** Runs one step in plain text; returns its outcome, or 'refused' when a destructive step needs --yes. */
+export async function runPlainStep(run: PlainRun, step: Step, position: string): Promise<StepOutcome | 'refused'> {
+  const { engine, write } = run;
+  describeStep(step, position, write);
+  for (const line of comparisonLines(run, step)) write(line);
+  if (step.queries.length === 0) return { status: 'done', queries: [], elapsedMs: 0, notices: [] };
+  if (step.destructive && changesRealData(engine.kind) && !run.yes) {
+    write(`  ✗ not run: '${step.id}' is destructive and changes data on the ${ENGINE_BADGES[engine.kind]} engine:`);
+    for (const change of step.changes) write(`      - ${change}`);
+    write('    Re-run with --yes to allow it, or run demo in a terminal to confirm it step by step.');
+    return 'refused';
+  }
+  const outcome = await runStep({
+    engine,
+    step,
+    params: run.params,
+    signal: run.signal,
+    onEvent: (event) => {
+      if (event.type === 'statement' && event.count > 1) write(`  [${event.index + 1}/${event.count}] ${event.label ?? firstLine(event.sql)}`);
+    },
+  });
+  if (run.outcomes) run.outcomes[step.id] = outcome;
+  run.onOutcome?.(step, outcome);
+  describeOutcome(outcome, write);
+  return outcome;
+}
+
+function firstLine(sql: string): string {
+  const line = sql.split('\n').find((l) => l.trim() && !l.trim().startsWith('--')) ?? sql;
+  return line.trim().slice(0, 70);
+}
+
+/** Walks the whole show. Returns the exit code: 0 all done, 1 a step failed or was refused, 130 interrupted. */
+export async function walkPlain(run: PlainRun): Promise<number> {
+  const { runbook, engine, write } = run;
+  write(`${runbook.title}  [${ENGINE_BADGES[engine.kind]}]`);
+  if (engine.kind === 'rehearsal') write('Rehearsal: figures are the runbook\'s mock results, not measurements of this run.');
+  const total = runbook.steps.length;
+  const withOutcomes = { ...run, outcomes: run.outcomes ?? {} };
+  for (const [i, step] of runbook.steps.entries()) {
+    const outcome = await runPlainStep(withOutcomes, step, `Step ${i + 1}/${total}`);
+    if (run.signal.aborted) {
+      write('');
+      write('Interrupted.');
+      return 130;
+    }
+    if (outcome === 'refused' || outcome.status === 'failed' || outcome.status === 'cancelled') {
+      write('');
+      write(`Stopped at step ${i + 1}/${total} (${step.id}). The restore step is available with: demo restore`);
+      return 1;
+    }
+  }
+  write('');
+  write(`All ${total} steps done.`);
+  return 0;
+}

@@ -1,0 +1,42 @@
+/** One theme. Colours are dropped when NO_COLOR is set (https://no-color.org). */
+import type { EngineKind } from '../engine/types.js';
+
+const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+
+const palette = {
+  title: 'cyanBright',
+  accent: 'cyan',
+  muted: 'gray',
+  ok: 'green',
+  warn: 'yellow',
+  bad: 'red',
+  pause: 'magentaBright',
+  claim: 'gray',
+  measured: 'greenBright',
+  bar: 'cyan',
+  bronze: 'yellow',
+  silver: 'white',
+  gold: 'yellowBright',
+} as const;
+
+export type ThemeColor = keyof typeof palette;
+
+/** The colour for a role, or undefined (terminal default) under NO_COLOR. */
+export function color(role: ThemeColor): string | undefined {
+  return noColor ? undefined : palette[role];
+}
+
+/** The engine badge must be impossible to mistake: live is red on white, rehearsal magenta. */
+export function badgeColors(kind: EngineKind): { color?: string; backgroundColor?: string } {
+  if (noColor) return {};
+  switch (kind) {
+    case 'snowflake':
+      return { color: 'whiteBright', backgroundColor: 'red' };
+    case 'local':
+      return { color: 'black', backgroundColor: 'cyan' };
+    case 'rehearsal':
+      return { color: 'whiteBright', backgroundColor: 'magenta' };
+  }
+}
+
+export const isColorless = noColor;
