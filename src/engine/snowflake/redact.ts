@@ -1,0 +1,46 @@
+/**
+ * Secrets must never reach the screen, a log, a recording or --json output. Everything the
+ * Snowflake engine says or writes goes through one of these first.
+ */
+
+export const REDACTED = '[redacted]';
+
+/** Shapes that carry credentials whatever their value (session tokens, JWTs, key material). */
+const PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
+  [/(Snowflake Token=)"[^"]*"/gi, `$1"${REDACTED}"`],
+  [/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
+  [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
+  [/("?(?:password|passcode|token|masterToken|sessionToken|idToken|mfaToken|private_?key(?:_?(?:pass|pwd|passphrase|file_pwd))?|proof_?key|client_?secret)"?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,&;}]+)/gi,
+    `$1${REDACTED}`],
+];
+
+/** The shortest value we treat as a secret on its own; shorter ones only go through the patterns. */
+const MIN_SECRET_LENGTH = 3;
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  constructor(secrets: Iterable<string | undefined> = []) {
+    for (const secret of secrets) this.add(secret);
+  }
+
+  add(secret: string | undefined): void {
+    if (!secret || secret.length < MIN_SECRET_LENGTH) return;
+    this.secrets.add(secret);
+    // Secrets also travel URL- and JSON-encoded (query strings, request bodies in driver logs).
+    for (const encoded of [encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) {
+      if (encoded !== secret) this.secrets.add(encoded);
+    }
+  }
+
+  redact(text: string): string {
+    let out = text;
+    // Longest first, so that a secret containing another is replaced whole.
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      out = out.split(secret).join(REDACTED);
+    }
+    for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+    return out;
+  }
+}
