@@ -11,7 +11,7 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(Snowflake Token=)"[^"]*"/gi, `$1"${REDACTED}"`],
   [/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
-  [/("?(?:password|passcode|token|masterToken|sessionToken|idToken|mfaToken|private_?key(?:_?(?:pass|pwd|passphrase|file_pwd))?|proof_?key|client_?secret)"?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,&;}]+)/gi,
+  [/("?(?:password|passcode|token|masterToken|sessionToken|idToken|mfaToken|private_?key(?:_?(?:pass|pwd|passphrase|file_pwd))?|proof_?key|client_?secret)"?\s*[:=]\s*)(?!"?\[redacted\])("[^"]*"|'[^']*'|[^\s,&;}]+)/gi,
     `$1${REDACTED}`],
 ];
 
