@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { EngineKind } from '../engine/types.js';
 import { UsageError } from '../runbook/errors.js';
-import { ENGINE_NAMES } from '../runbook/schema.js';
+import { ENGINE_NAMES } from '../runbook/patterns.js';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
 

@@ -11,7 +11,7 @@ import { ENGINE_BADGES, EngineError, type Engine } from '../engine/types.js';
 import { formatDuration } from '../format/numbers.js';
 import { runPlainStep, walkPlain } from '../plain/walk.js';
 import { formatIssue, RunbookError, UsageError } from '../runbook/errors.js';
-import { loadRunbook } from '../runbook/load.js';
+import { loadRunbookCached } from '../runbook/cache.js';
 import type { Runbook } from '../runbook/model.js';
 import { parseParamFlags, resolveParams } from '../runbook/params.js';
 import { EXIT, HELP, parseCli, type CliOptions } from './args.js';
@@ -62,6 +62,7 @@ async function openEngine(options: CliOptions, runbook: Runbook, signal: AbortSi
 }
 
 async function validate(options: CliOptions): Promise<number> {
+  const { loadRunbook } = await import('../runbook/load.js');
   const runbook = loadRunbook(options.runbook);
   const files = new Set(
     [...runbook.steps, runbook.restore, ...runbook.checklist].flatMap((s) =>
@@ -145,10 +146,10 @@ async function restore(options: CliOptions, runbook: Runbook): Promise<number> {
   }
 }
 
-async function walk(options: CliOptions, runbook: Runbook): Promise<number> {
+async function walk(options: CliOptions, runbook: Runbook, ui?: Promise<typeof import('../ui/run.js')>): Promise<number> {
   const params = resolveParams(runbook.params, options.engine, parseParamFlags(options.params));
-  if (isInteractive()) {
-    const { runTui } = await import('../ui/run.js');
+  if (ui) {
+    const { runTui } = await ui;
     return runTui({ runbook, params, options, stateDir: stateDir() });
   }
   const controller = interruptController();
@@ -172,14 +173,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     if (options.command === 'validate') return await validate(options);
-    const runbook = loadRunbook(options.runbook);
+    // Start loading the UI while the runbook is parsed: Ink is most of the start-up time.
+    const ui = options.command === 'walk' && isInteractive() ? import('../ui/run.js') : undefined;
+    ui?.catch(() => undefined);
+    // Only the engine in use needs its SQL rendered now; `demo validate` checks them all.
+    const runbook = await loadRunbookCached(options.runbook, [options.engine], path.join(stateDir(), 'cache'));
     switch (options.command) {
       case 'check':
         return await check(options, runbook);
       case 'restore':
         return await restore(options, runbook);
       case 'walk':
-        return await walk(options, runbook);
+        return await walk(options, runbook, ui);
       default:
         throw new UsageError(`demo ${options.command} is not built yet`);
     }

@@ -1,6 +1,6 @@
 /** Checks a result against a step's expectations ("RAW_PATIENTS should be 100000 * multiplier"). */
 import type { Cell, StatementResult } from '../engine/types.js';
-import { isExpression } from '../runbook/load.js';
+import { isExpression } from '../runbook/expressions.js';
 import type { Expectation } from '../runbook/schema.js';
 import type { ParamValue } from '../runbook/sql.js';
 

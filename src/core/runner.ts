@@ -3,6 +3,7 @@
  * an AbortSignal. No UI here: progress goes out through `onEvent`, the outcome is returned.
  */
 import { CancelledError, EngineError, type Engine, type StatementProgress, type StatementResult } from '../engine/types.js';
+import { formatDuration } from '../format/numbers.js';
 import { runsOn, type Step } from '../runbook/model.js';
 import type { ParamValue } from '../runbook/sql.js';
 import { checkExpectation, type ExpectationResult } from './expect.js';
@@ -100,7 +101,7 @@ async function runWithWatchdog(
 }
 
 function timeoutError(timeoutMs: number, cause?: unknown): EngineError {
-  return new EngineError(`no answer within ${Math.round(timeoutMs / 1000)} s: the statement was stopped`, {
+  return new EngineError(`no answer within ${formatDuration(timeoutMs)}: the statement was stopped`, {
     code: 'WATCHDOG',
     hint: "raise the step's 'timeout' in the runbook if it is expected to take longer",
     cause,

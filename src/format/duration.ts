@@ -1,4 +1,4 @@
-import { DURATION } from '../runbook/schema.js';
+import { DURATION } from '../runbook/patterns.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

@@ -13,6 +13,7 @@ import { formatPath, RunbookError, type Issue } from './errors.js';
 import type { Query, Runbook, SqlText, Step, Talk } from './model.js';
 import { checkParamValue, resolveParams } from './params.js';
 import { ENGINE_NAMES, runbookSchema, type Expectation, type ParamSpec, type RawCheck, type RawStep } from './schema.js';
+import { expressionProblems, isExpression } from './expressions.js';
 import { findDestructive, renderTemplate } from './sql.js';
 
 type PathKey = string | number;
@@ -85,30 +86,22 @@ function toTalk(lines: RawStep['talk']): Talk[] {
   return lines.map((line) => (typeof line === 'string' ? { kind: 'say', text: line } : { kind: 'pause', text: line.pause }));
 }
 
-/** "100000 * multiplier" → the integer params it names must exist. Returns problems. */
-export function expressionProblems(expr: string, specs: Readonly<Record<string, ParamSpec>>): string | undefined {
-  for (const term of expr.split('*').map((t) => t.trim())) {
-    if (/^[\d_,]+$/.test(term)) continue;
-    const spec = specs[term];
-    if (!spec) return `'${term}' is neither a number nor a param`;
-    if (spec.type !== 'integer') return `param '${term}' is not an integer`;
-  }
-  return undefined;
-}
-
-export function isExpression(value: unknown): value is string {
-  return typeof value === 'string' && /^[\w\s,*]+$/.test(value) && /\*/.test(value);
-}
-
 export interface LoadOptions {
   /** Render every SQL file with these engines' params to find unknown placeholders. */
   engines?: readonly EngineKind[];
+  /** Every file the load depended on, with its text (null: looked for, absent), for the cache. */
+  files?: Map<string, string | null>;
 }
 
 export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
   const shown = path.relative(process.cwd(), file) || file;
   const dir = path.dirname(path.resolve(file));
   let text: string;
+  const read = (abs: string): string | null => {
+    const content = existsSync(abs) ? readFileSync(abs, 'utf8') : null;
+    options.files?.set(abs, content);
+    return content;
+  };
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
@@ -121,7 +114,7 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
   if (doc.errors.length > 0) {
     throw new RunbookError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+        const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
         const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
         return { file: shown, line: pos.line, column: pos.col, message: `YAML syntax error: ${message}` };
       }),
@@ -186,12 +179,14 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
       if (q.sql !== undefined) {
         const abs = path.resolve(dir, q.sql);
         const display = path.relative(process.cwd(), abs);
-        if (!existsSync(abs)) {
+        const content = read(abs);
+        if (content === null) {
           issues.push(at.issue([...qWhere, sqlKey], `SQL file not found: ${display}`));
         } else {
-          snowflake = { file: display, text: readFileSync(abs, 'utf8'), line: 1 };
+          snowflake = { file: display, text: content, line: 1 };
           const twin = twinPath(dir, q.sql);
-          if (twin && existsSync(twin)) local = { file: path.relative(process.cwd(), twin), text: readFileSync(twin, 'utf8'), line: 1 };
+          const twinText = twin ? read(twin) : null;
+          if (twin && twinText !== null) local = { file: path.relative(process.cwd(), twin), text: twinText, line: 1 };
         }
       } else if (q.inline !== undefined) {
         const pos = at.at([...qWhere, 'inline']);

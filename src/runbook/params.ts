@@ -1,7 +1,8 @@
 /** Typed params: defaults, per-engine overrides, then --param KEY=VALUE, each checked by type. */
 import type { EngineKind } from '../engine/types.js';
 import { UsageError } from './errors.js';
-import { IDENTIFIER, type ParamSpec } from './schema.js';
+import { IDENTIFIER } from './patterns.js';
+import type { ParamSpec } from './schema.js';
 import type { ParamValue } from './sql.js';
 
 /** Checks one value against its spec; returns the typed value or a sentence saying what is wrong. */

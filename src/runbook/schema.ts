@@ -5,15 +5,13 @@
  * (unknown keys are errors).
  */
 import { z } from 'zod';
+import { DURATION, ENGINE_NAMES, IDENTIFIER } from './patterns.js';
 
-export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+export { DURATION, ENGINE_NAMES, IDENTIFIER };
+
 const STEP_ID = /^[a-z0-9][a-z0-9-]*$/;
 /** Enum values are fixed by the author and pasted into SQL, so they are plain tokens only. */
 const ENUM_VALUE = /^[A-Za-z0-9_]+$/;
-/** "90s", "1.5 s", "2m", "19m 42s", "1h", "500ms". */
-export const DURATION = /^\s*(?:\d+(?:\.\d+)?\s*(?:ms|s|m|h)\s*)+$/;
-
-export const ENGINE_NAMES = ['snowflake', 'local', 'rehearsal'] as const;
 export const engineNameSchema = z.enum(ENGINE_NAMES);
 
 const duration = z

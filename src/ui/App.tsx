@@ -6,7 +6,7 @@ import { Box, Text, useApp, useInput, type Key } from 'ink';
 import React, { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { StepOutcome } from '../core/runner.js';
 import type { ShowSession } from '../core/session.js';
-import { initialState, runningStepId, runOf, walkReducer, type WalkState } from '../core/walkthrough.js';
+import { initialState, runningStepId, runOf, walkReducer, type WalkAction, type WalkState } from '../core/walkthrough.js';
 import type { Runbook, Step } from '../runbook/model.js';
 import { comparisonLines } from './components/ComparisonLines.js';
 import { Footer } from './components/Footer.js';
@@ -46,12 +46,22 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
       now(),
     ),
   );
-  const [overlay, setOverlay] = useState<OverlayState>({ kind: 'none' });
+  const [overlay, setOverlayState] = useState<OverlayState>({ kind: 'none' });
+  // Keys can arrive faster than renders: handlers read the latest overlay from the ref.
+  const overlayRef = useRef<OverlayState>(overlay);
+  const setOverlay = useCallback((next: OverlayState) => {
+    overlayRef.current = next;
+    setOverlayState(next);
+  }, []);
   const [scroll, setScroll] = useState(0);
   const [message, setMessage] = useState<string | undefined>();
   const [ctrlCArmed, setCtrlCArmed] = useState(false);
+  // The latest state, ahead of renders: keys typed quickly act on where the show really is.
   const stateRef = useRef<WalkState>(state);
-  stateRef.current = state;
+  const act = useCallback((action: WalkAction) => {
+    stateRef.current = walkReducer(stateRef.current, action);
+    dispatch(action);
+  }, []);
   const quitting = useRef(false);
 
   const step = runbook.steps[state.current]!;
@@ -82,15 +92,15 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
         return;
       }
       setMessage(undefined);
-      dispatch({ type: 'started', stepId: target.id, at: now() });
+      act({ type: 'started', stepId: target.id, at: now() });
       void session
         .run(target, (event) => {
-          if (event.type === 'statement') dispatch({ type: 'statement', stepId: target.id, index: event.index, count: event.count, label: event.label });
-          else dispatch({ type: 'progress', stepId: target.id, progress: event.progress });
+          if (event.type === 'statement') act({ type: 'statement', stepId: target.id, index: event.index, count: event.count, label: event.label });
+          else act({ type: 'progress', stepId: target.id, progress: event.progress });
         })
-        .then((outcome: StepOutcome) => dispatch({ type: 'finished', stepId: target.id, outcome, at: now() }));
+        .then((outcome: StepOutcome) => act({ type: 'finished', stepId: target.id, outcome, at: now() }));
     },
-    [session, now],
+    [session, now, act],
   );
 
   const askToRun = useCallback(
@@ -98,14 +108,14 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
       if (target.destructive && target.queries.length > 0) setOverlay({ kind: 'confirm', stepId: target.id });
       else start(target);
     },
-    [start],
+    [start, setOverlay],
   );
 
   const openRestore = useCallback(() => {
     const busy = runningStepId(stateRef.current);
     if (busy && busy !== runbook.restore.id) setOverlay({ kind: 'cancel-first', stepId: busy });
     else setOverlay({ kind: 'restore' });
-  }, [runbook.restore.id]);
+  }, [runbook.restore.id, setOverlay]);
 
   const onKey = useCallback(
     (input: string, key: Key) => {
@@ -113,7 +123,7 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
       // Ctrl-C works everywhere: cancel first, quit on the second press.
       if (key.ctrl && input === 'c') {
         if (busy && !stateRef.current.runs[busy]?.cancelRequested) {
-          dispatch({ type: 'cancel-requested', stepId: busy });
+          act({ type: 'cancel-requested', stepId: busy });
           session.cancel();
           setMessage(`cancelling '${busy}'… (Ctrl-C again to quit)`);
           setCtrlCArmed(true);
@@ -128,6 +138,7 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
       }
       setCtrlCArmed(false);
 
+      const overlay = overlayRef.current;
       switch (overlay.kind) {
         case 'help':
         case 'sql': {
@@ -144,7 +155,7 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
           else if (action === 'scrollDown') setOverlay({ kind: 'jump', cursor: Math.min(last, overlay.cursor + 1) });
           else if (action === 'scrollUp') setOverlay({ kind: 'jump', cursor: Math.max(0, overlay.cursor - 1) });
           else if (action === 'confirm') {
-            dispatch({ type: 'jump', index: overlay.cursor, at: now() });
+            act({ type: 'jump', index: overlay.cursor, at: now() });
             setOverlay({ kind: 'none' });
           }
           return;
@@ -160,7 +171,7 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
             setOverlay({ kind: 'none' });
             start(findStep(runbook, overlay.stepId));
           } else {
-            dispatch({ type: 'cancel-requested', stepId: overlay.stepId });
+            act({ type: 'cancel-requested', stepId: overlay.stepId });
             session.cancel();
             setOverlay({ kind: 'restore' });
           }
@@ -183,13 +194,13 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
 
       switch (actionFor(SHOW_KEYS, input, key)) {
         case 'next':
-          dispatch({ type: 'next', at: now() });
+          act({ type: 'next', at: now() });
           break;
         case 'previous':
-          dispatch({ type: 'previous', at: now() });
+          act({ type: 'previous', at: now() });
           break;
         case 'run':
-          askToRun(step);
+          askToRun(runbook.steps[stateRef.current.current]!);
           break;
         case 'jump':
           setOverlay({ kind: 'jump', cursor: stateRef.current.current });
@@ -216,7 +227,7 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
           break;
       }
     },
-    [overlay, ctrlCArmed, runbook, session, step, askToRun, openRestore, start, quit, now],
+    [ctrlCArmed, runbook, session, askToRun, openRestore, start, quit, now, setOverlay, act],
   );
 
   useInput(onKey);

@@ -1,0 +1,5 @@
+/** Patterns shared by the schema and the code that runs without loading it (start-up time). */
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+/** "90s", "1.5 s", "2m", "19m 42s", "1h", "500ms". */
+export const DURATION = /^\s*(?:\d+(?:\.\d+)?\s*(?:ms|s|m|h)\s*)+$/;
+export const ENGINE_NAMES = ['snowflake', 'local', 'rehearsal'] as const;

@@ -1,0 +1,118 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunbookError } from '../../src/runbook/errors.js';
+import { loadRunbook } from '../../src/runbook/load.js';
+import { COUNTS_SQL, MINIMAL, scratch } from '../helpers.js';
+
+function issuesOf(runbook: string, files: Record<string, string> = { 'sql/counts.sql': COUNTS_SQL }): string[] {
+  const dir = scratch({ 'runbook.yml': runbook, ...files });
+  try {
+    loadRunbook(path.join(dir, 'runbook.yml'));
+  } catch (error) {
+    if (error instanceof RunbookError) return error.issues.map((i) => `${path.basename(i.file)}:${i.line}:${i.column}: ${i.path ?? ''}: ${i.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe('loadRunbook', () => {
+  it('loads a valid runbook into steps, restore and params', () => {
+    const dir = scratch({ 'runbook.yml': MINIMAL, 'sql/counts.sql': COUNTS_SQL });
+    const runbook = loadRunbook(path.join(dir, 'runbook.yml'));
+    expect(runbook.steps.map((s) => s.id)).toEqual(['counts', 'scale', 'talk-only']);
+    expect(runbook.steps[0]!.talk).toEqual([
+      { kind: 'say', text: 'We have data.' },
+      { kind: 'pause', text: 'for effect' },
+    ]);
+    expect(runbook.steps[0]!.targetMs).toBe(60_000);
+    expect(runbook.steps[0]!.queries[0]!.mock).toMatchObject({ durationMs: 50, rows: [['PATIENTS', 1000]] });
+    expect(runbook.steps[0]!.queries[0]!.mock!.columns).toEqual([
+      { name: 'OBJECT', type: 'text' },
+      { name: 'N', type: 'number' },
+    ]);
+    expect(runbook.steps[2]!.display).toBe('none');
+    expect(runbook.restore.id).toBe('restore');
+  });
+
+  it('reports a YAML syntax error with its line and column', () => {
+    const broken = MINIMAL.replace('title: Counts', 'title: [Counts');
+    const issues = issuesOf(broken);
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues[0]).toMatch(/^runbook\.yml:\d+:\d+: : YAML syntax error/);
+  });
+
+  it('reports a schema error at the offending node with its path and what was expected', () => {
+    const broken = MINIMAL.replace('    target: 1m', '    target: soon');
+    expect(issuesOf(broken)).toEqual([expect.stringMatching(/^runbook\.yml:8:13: steps\[0\]\.target: .*duration/)]);
+  });
+
+  it('reports an unknown key where the key is', () => {
+    const broken = MINIMAL.replace('    target: 1m', '    target: 1m\n    destrutive: true');
+    expect(issuesOf(broken)).toEqual([expect.stringMatching(/^runbook\.yml:9:5: steps\[0\]\.destrutive: unknown key 'destrutive'/)]);
+  });
+
+  it('reports a missing required field', () => {
+    const broken = MINIMAL.replace('    title: Scale\n', '');
+    expect(issuesOf(broken)).toEqual([expect.stringMatching(/steps\[1\]\.title: required/)]);
+  });
+
+  it('rejects duplicate step ids, pointing at the second one', () => {
+    const broken = MINIMAL.replace('id: talk-only', 'id: counts');
+    expect(issuesOf(broken)).toEqual([expect.stringMatching(/^runbook\.yml:25:9: steps\[2\]\.id: duplicate step id 'counts' \(also at steps\[0\]\)/)]);
+  });
+
+  it('rejects a missing SQL file', () => {
+    expect(issuesOf(MINIMAL, {})).toEqual([expect.stringMatching(/^runbook\.yml:12:10: steps\[0\]\.sql: SQL file not found: .*sql\/counts\.sql/)]);
+  });
+
+  it('rejects an unknown placeholder in a SQL file at its own line and column', () => {
+    const issues = issuesOf(MINIMAL, { 'sql/counts.sql': "SELECT 1;\nSELECT {{ nope }} AS N;\n" });
+    expect(issues[0]).toMatch(/^counts\.sql:2:8: : unknown param 'nope'/);
+  });
+
+  it('rejects a bad identifier default where it is', () => {
+    const broken = MINIMAL.replace('default: BRONZE', 'default: 1BRONZE');
+    expect(issuesOf(broken)).toEqual([expect.stringMatching(/^runbook\.yml:4:36: params\.db\.default: expected an SQL identifier/)]);
+  });
+
+  it('rejects an engine override outside the param range, and an enum default not among its values', () => {
+    const broken = MINIMAL.replace('engines: { local: 2 }', 'min: 5, engines: { local: 2 }').replace(
+      '  db: {',
+      '  size: { type: enum, values: [SMALL, LARGE], default: HUGE }\n  db: {',
+    );
+    const issues = issuesOf(broken);
+    expect(issues).toContainEqual(expect.stringMatching(/^runbook\.yml:3:\d+: params\.multiplier\.engines\.local: must be at least 5, got 2/));
+    expect(issues).toContainEqual(expect.stringMatching(/params\.size\.default: expected one of SMALL, LARGE, got 'HUGE'/));
+  });
+
+  it('rejects an expectation that names an unknown param', () => {
+    const broken = MINIMAL.replace('"100 * multiplier"', '"100 * multiplyer"');
+    expect(issuesOf(broken)).toEqual([expect.stringMatching(/steps\[0\]\.expect\[0\]\.equals: 'multiplyer' is neither a number nor a param/)]);
+  });
+
+  it('rejects a destructive statement in a step not marked destructive, at the file and line', () => {
+    const issues = issuesOf(MINIMAL, { 'sql/counts.sql': `SELECT 1;\n-- DROP in a comment is fine\nSELECT 'DROP TABLE x' AS s;\n  DROP TABLE {{db}}.RAW.PATIENTS;\n` });
+    expect(issues).toEqual([expect.stringMatching(/^counts\.sql:4:3: steps\[0\]: DROP in step 'counts', which is not marked destructive/)]);
+  });
+
+  it('accepts the destructive statement once the step is marked destructive', () => {
+    const marked = MINIMAL.replace('    sql: sql/counts.sql', '    destructive: true\n    sql: sql/counts.sql');
+    expect(issuesOf(marked, { 'sql/counts.sql': 'DROP TABLE {{db}}.RAW.PATIENTS;' })).toEqual([]);
+  });
+
+  it('rejects inline destructive SQL with the runbook line', () => {
+    const broken = MINIMAL.replace('    destructive: true\n    changes', '    changes');
+    expect(issuesOf(broken)).toEqual([expect.stringMatching(/^runbook\.yml:2\d:\d+: steps\[1\]: CREATE OR REPLACE in step 'scale'/)]);
+  });
+
+  it('says the file is missing when the runbook does not exist', () => {
+    expect(() => loadRunbook('/nonexistent/runbook.yml')).toThrow(/file not found; pass --runbook FILE/);
+  });
+
+  it('loads the real show in runbook.yml', () => {
+    const runbook = loadRunbook('runbook.yml');
+    expect(runbook.steps.length).toBeGreaterThanOrEqual(10);
+    expect(runbook.restore.destructive).toBe(true);
+    expect(runbook.checklist.length).toBeGreaterThan(0);
+  });
+});
