@@ -39,6 +39,8 @@ export interface StepOutcome {
   /** Sum of the statements' elapsed times as the engines measured them. */
   elapsedMs: number;
   notices: string[];
+  /** Set when this outcome is a recording replayed (fallback), not this run's: when it was recorded. */
+  recordedAt?: string;
 }
 
 export type RunEvent =

@@ -46,6 +46,19 @@ export class ShowSession {
     }
   }
 
+  /**
+   * The step's last recorded outcome (results marked 'recorded', with `recordedAt`), for the
+   * fallback key after a live failure. Filled in by the recordings work; none until then.
+   */
+  fallback(_stepId: string): StepOutcome | undefined {
+    return undefined;
+  }
+
+  /** How long the step took in the last recorded run, for the progress bar; undefined: no estimate. */
+  expectedMs(_stepId: string): number | undefined {
+    return undefined;
+  }
+
   /** Cancels the running step, if any; returns whether there was one. */
   cancel(): boolean {
     if (!this.running) return false;

@@ -18,6 +18,8 @@ export interface StepRun {
   progress?: StatementProgress;
   cancelRequested: boolean;
   outcome?: StepOutcome;
+  /** The last recorded result, shown on request after a live failure; never mistaken for this run's. */
+  fallback?: StepOutcome;
 }
 
 export interface WalkState {
@@ -40,7 +42,8 @@ export type WalkAction =
   | { type: 'statement'; stepId: string; index: number; count: number; label?: string }
   | { type: 'progress'; stepId: string; progress: StatementProgress }
   | { type: 'cancel-requested'; stepId: string }
-  | { type: 'finished'; stepId: string; outcome: StepOutcome; at: number };
+  | { type: 'finished'; stepId: string; outcome: StepOutcome; at: number }
+  | { type: 'fallback'; stepId: string; outcome: StepOutcome };
 
 const IDLE: StepRun = { status: 'idle', attempts: 0, cancelRequested: false };
 
@@ -113,9 +116,12 @@ export function walkReducer(state: WalkState, action: WalkAction): WalkState {
       return updateRun(state, action.stepId, (run) => (run.status === 'running' ? { ...run, progress: action.progress } : run));
     case 'cancel-requested':
       return updateRun(state, action.stepId, (run) => (run.status === 'running' ? { ...run, cancelRequested: true } : run));
+    case 'fallback':
+      return updateRun(state, action.stepId, (run) => (run.status === 'running' ? run : { ...run, fallback: action.outcome }));
     case 'finished':
       return updateRun(state, action.stepId, (run) => ({
         ...run,
+        fallback: undefined,
         status: action.outcome.status,
         finishedAt: action.at,
         statement: undefined,

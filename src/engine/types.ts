@@ -88,6 +88,8 @@ export interface RunOptions {
 
 export interface Engine {
   readonly kind: EngineKind;
+  /** Where this engine's figures come from, for the header, e.g. "replaying live run of 2026-11-20 14:03". */
+  readonly note?: string;
   connect(signal: AbortSignal): Promise<void>;
   run(request: StatementRequest, options: RunOptions): Promise<StatementResult>;
   close(): Promise<void>;
