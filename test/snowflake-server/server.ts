@@ -206,6 +206,9 @@ export class FakeSnowflake {
     if (post && (path === '/telemetry/send' || path === '/session/heartbeat')) return send(res, { success: true, data: null });
     if (post && path === '/session/token-request') return send(res, { success: true, data: { sessionToken: uuid(), validityInSecondsST: 3600, masterToken: uuid(), validityInSecondsMT: 14400 } });
 
+    // Chunks live on cloud storage, not behind the session: the driver fetches them without a token.
+    const chunk = /^\/chunks\/([0-9a-f-]{36})\/(\d+)$/.exec(path);
+    if (req.method === 'GET' && chunk) return this.chunk(chunk[1]!, Number(chunk[2]), res);
     const session = this.sessionOf(req);
     if (!session) {
       return send(res, { success: false, code: '390104', message: 'User must login again to access this resource.', data: null });
@@ -218,7 +221,7 @@ export class FakeSnowflake {
       if (query) this.abort(query);
       return send(res, { success: true, data: null });
     }
-    let m = /^\/queries\/([0-9a-f-]{36})\/abort-request$/.exec(path);
+    let m: RegExpExecArray | null = /^\/queries\/([0-9a-f-]{36})\/abort-request$/.exec(path);
     if (post && m) {
       this.aborts.push(m[1]!);
       const query = this.queries.get(m[1]!);
@@ -229,8 +232,6 @@ export class FakeSnowflake {
     if (req.method === 'GET' && m) return this.result(m[1]!, req, res);
     m = /^\/monitoring\/queries\/([0-9a-f-]{36})$/.exec(path);
     if (req.method === 'GET' && m) return this.monitoring(m[1]!, res);
-    m = /^\/chunks\/([0-9a-f-]{36})\/(\d+)$/.exec(path);
-    if (req.method === 'GET' && m) return this.chunk(m[1]!, Number(m[2]), res);
     res.writeHead(404, JSON_TYPE);
     res.end(JSON.stringify({ success: false, code: '000404', message: `no such endpoint: ${req.method} ${path}` }));
   }
@@ -303,7 +304,7 @@ export class FakeSnowflake {
       const total = q.endedAt - q.startedAt;
       return {
         columns: ['TOTAL_ELAPSED_TIME', 'COMPILATION_TIME', 'EXECUTION_TIME', 'QUEUED_TIME', 'BYTES_SCANNED', 'ROWS_PRODUCED']
-          .map((name) => ({ name, type: 'fixed' as const }))
+          .map((name): FakeColumn => ({ name, type: 'fixed' }))
           .concat([{ name: 'WAREHOUSE_SIZE', type: 'text' }]),
         rows: [[String(total), '3', String(Math.max(0, total - 3)), '0', '1024', String(q.plan.rows?.length ?? 0), 'X-Small']],
       };

@@ -28,7 +28,7 @@ export function snowflakeHome(toml: string, mode = 0o600): string {
 export function fakeSection(server: FakeSnowflake, extra = '', name = 'fake'): string {
   return `[${name}]
 account = "testaccount"
-user = "demo"
+${/^user\s*=/m.test(extra) ? '' : 'user = "demo"'}
 host = "127.0.0.1"
 port = ${server.port}
 protocol = "http"

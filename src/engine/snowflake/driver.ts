@@ -93,6 +93,8 @@ export function driverOptions(settings: ConnectionSettings, openBrowser: (url: s
     openExternalBrowserCallback: openBrowser,
     clientStoreTemporaryCredential: settings.clientStoreTemporaryCredential,
     disableConsoleLogin: settings.disableConsoleLogin,
+    // Otherwise NULL numbers and dates fetched as strings arrive as the text "NULL".
+    representNullAsStringNull: false,
   };
   for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
   return options as Snowflake.ConnectionOptions;

@@ -488,7 +488,9 @@ class Guard {
   ) {
     this.stopped = new Promise<never>((_, reject) => (this.stop = reject));
     this.stopped.catch(() => {});
-    this.onAbort = () => this.fire('cancel');
+    const started = performance.now();
+    // The runner's watchdog aborts the signal at the limit: that is a timeout, not a Ctrl-C.
+    this.onAbort = () => this.fire(options.timeoutMs && performance.now() - started >= options.timeoutMs - 100 ? 'timeout' : 'cancel');
     options.signal.addEventListener('abort', this.onAbort, { once: true });
     if (options.timeoutMs) this.timers.push(setTimeout(() => this.fire('timeout'), options.timeoutMs));
     // Long statements poll their status: the polls are the liveness check.
