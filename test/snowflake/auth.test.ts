@@ -59,7 +59,7 @@ test('key pair whose public key Snowflake does not know: a clear message', async
   const { error, ms } = await timed(engine.connect(new AbortController().signal));
   said.push(error!.message, (error as EngineError).hint ?? '');
   expect(error!.message).toBe("Snowflake rejected the key-pair login of user 'keyuser' on account 'testaccount': the JWT was not accepted");
-  expect((error as EngineError).hint).toMatch(/ALTER USER .* SET RSA_PUBLIC_KEY must match 'private_key_file' in/);
+  expect((error as EngineError).hint).toMatch(/ALTER USER .* SET RSA_PUBLIC_KEY must match the key in private_key_file: check private_key_file in connection 'fake' in .*connections\.toml$/);
   expect(ms).toBeLessThan(10_000);
 });
 

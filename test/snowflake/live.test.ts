@@ -120,10 +120,17 @@ describe('login failures fail in seconds, with a clear message', () => {
     expect(error).toBeInstanceOf(EngineError);
     expect(error!.message).toBe("Snowflake rejected the login of user 'demo' on account 'testaccount': incorrect user name or password");
     expect((error as EngineError).code).toBe('390100');
-    expect((error as EngineError).hint).toMatch(/check 'user' in .*connections\.toml and 'password' in/);
+    expect((error as EngineError).hint).toMatch(/^check user and password in connection 'fake' in .*connections\.toml$/);
     expect(ms).toBeLessThan(10_000);
     figure('wrong password (390100)', ms, 'login rejected → EngineError');
     await live.engine.close();
+
+    // When the password comes from the environment, the hint says so.
+    const fromEnv = await liveEngine(server, { env: { SNOWFLAKE_PASSWORD: WRONG_PASSWORD } });
+    stateDirs.push(fromEnv.stateDir);
+    const second = await timed(fromEnv.engine.connect(new AbortController().signal));
+    keep(second.error);
+    expect((second.error as EngineError).hint).toMatch(/^check user in connection 'fake' in .*connections\.toml, and SNOWFLAKE_PASSWORD \(set in the environment\)$/);
   });
 
   test('nothing listening on the port', async () => {

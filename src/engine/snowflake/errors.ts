@@ -26,9 +26,14 @@ function where(settings: ConnectionSettings): string {
   return settings.file ? `connection '${settings.name}' in ${settings.file}` : 'the SNOWFLAKE_* environment variables';
 }
 
-function source(settings: ConnectionSettings, key: string, fallback: string): string {
-  const variable = settings.fromEnv[key];
-  return variable ? `${variable} (it overrides ${where(settings)})` : `'${fallback}' in ${where(settings)}`;
+/** "check user and password in connection 'x' in FILE", naming the variables that override the file. */
+function check(settings: ConnectionSettings, ...keys: string[]): string {
+  const inFile = keys.filter((k) => !settings.fromEnv[k]);
+  const fromEnv = keys.filter((k) => settings.fromEnv[k]).map((k) => settings.fromEnv[k]!);
+  const parts = [];
+  if (inFile.length) parts.push(`${inFile.join(' and ')} in ${where(settings)}`);
+  if (fromEnv.length) parts.push(`${fromEnv.join(' and ')} (set in the environment)`);
+  return `check ${parts.join(', and ')}`;
 }
 
 function networkCause(error: DriverError): string {
@@ -49,15 +54,15 @@ export function loginError(raw: unknown, settings: ConnectionSettings, redactor:
   switch (code) {
     case '390100':
       return make(`Snowflake rejected the login of ${who}: incorrect user name or password`,
-        `check ${source(settings, 'user', 'user')} and ${source(settings, 'password', 'password')}`);
+        check(settings, 'user', 'password'));
     case '390144':
       return make(`Snowflake rejected the key-pair login of ${who}: the JWT was not accepted`,
-        `the public key set with ALTER USER ... SET RSA_PUBLIC_KEY must match ${source(settings, 'private_key_file', 'private_key_file')}`);
+        `the public key set with ALTER USER ... SET RSA_PUBLIC_KEY must match the key in private_key_file: ${check(settings, 'private_key_file')}`);
     case '390303':
     case '390318':
     case '390302':
       return make(`Snowflake rejected the ${settings.authenticator} token of ${who}: ${server}`,
-        `get a fresh token and update ${source(settings, 'token', 'token')}`);
+        `get a fresh token, then ${check(settings, 'token')}`);
     case '390201':
     case '390189':
     case '390190':
@@ -73,7 +78,7 @@ export function loginError(raw: unknown, settings: ConnectionSettings, redactor:
       'Snowflake may be unavailable: check status.snowflake.com, or try again');
   }
   if (/decrypt|private key|PEM/i.test(error.message ?? '')) {
-    return make(`cannot use the private key for ${who}`, `check ${source(settings, 'private_key_file_pwd', 'private_key_file_pwd')}`);
+    return make(`cannot use the private key for ${who}`, check(settings, 'private_key_file', 'private_key_file_pwd'));
   }
   return make(`login to Snowflake failed for ${who}: ${server}`);
 }
