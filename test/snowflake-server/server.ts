@@ -171,6 +171,11 @@ export class FakeSnowflake {
     this.held.clear();
   }
 
+  /** Ends every session, as Snowflake does after a long idle time. */
+  expireSessions(): void {
+    for (const session of this.sessions.values()) session.closed = true;
+  }
+
   /** The SAML token our fake IdP hands the browser for EXTERNALBROWSER logins. */
   issueSsoToken(): string {
     const token = `sso-${uuid()}`;

@@ -185,6 +185,18 @@ describe('statement errors', () => {
   });
 });
 
+describe('sessions', () => {
+  test('a session that ended during a long pause is replaced, and the statement runs once', async () => {
+    server.expireSessions();
+    const sessions = server.sessions.size;
+    const { value, ms } = await timed(engine.run(request('select 1 as after_the_break'), options()));
+    expect(value?.rows).toEqual([[1]]);
+    expect(server.sessions.size).toBe(sessions + 1);
+    expect([...server.queries.values()].filter((q) => /after_the_break/.test(q.sql))).toHaveLength(1);
+    figure('session expired during a pause', ms, 're-login, statement sent once');
+  });
+});
+
 describe('cancel and watchdog', () => {
   test('Ctrl-C on a slow query aborts it on the server and says so (000604)', async () => {
     server.script({ match: /slow_cancel/, plan: { runMs: 20_000 } });

@@ -93,6 +93,8 @@ export function driverOptions(settings: ConnectionSettings, openBrowser: (url: s
     openExternalBrowserCallback: openBrowser,
     clientStoreTemporaryCredential: settings.clientStoreTemporaryCredential,
     disableConsoleLogin: settings.disableConsoleLogin,
+    // A presenter may talk for hours between statements: keep the session from expiring.
+    clientSessionKeepAlive: true,
     // Otherwise NULL numbers and dates fetched as strings arrive as the text "NULL".
     representNullAsStringNull: false,
   };

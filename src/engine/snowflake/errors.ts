@@ -102,10 +102,10 @@ export function statementError(raw: unknown, settings: ConnectionSettings, redac
     case '000604':
       return make('the statement was cancelled on Snowflake', 'someone (or a timeout) cancelled it');
   }
-  if (code && SESSION_GONE.has(code)) {
+  if (code && (SESSION_GONE.has(code) || DISCONNECTED.has(code))) {
     return make(`the Snowflake session ended: ${server}`, 'the next step logs in again');
   }
-  if (code && (NETWORK.has(code) || DISCONNECTED.has(code))) {
+  if (code && NETWORK.has(code)) {
     return make(`lost contact with Snowflake at ${endpointOf(settings)}: ${networkCause(error)}`,
       'check the network; the next step reconnects');
   }

@@ -67,6 +67,12 @@ const DEFAULTS: Tuning = {
 
 /** The server stops a runaway statement a little after our own watchdog, even if our cancel is lost. */
 const SERVER_TIMEOUT_MARGIN_S = 30;
+/** The driver refused to send the statement because the session is gone (see errors.ts). */
+const NOT_SENT = new Set(['407002', '405503']);
+/** The driver's "could not reach the server" code: the only heartbeat failure that means silence. */
+const NETWORK_FAILURE = '401001';
+/** Snowflake caps QUERY_TAG at 2000 characters. */
+const MAX_QUERY_TAG = 2000;
 /** Snowflake may not list a query it just accepted: keep polling for this long before believing it. */
 const NO_DATA_GRACE_MS = 10_000;
 
@@ -130,7 +136,16 @@ export class SnowflakeEngine implements Engine {
     this.progress = options.onProgress;
     try {
       const conn = await this.session(options.signal);
-      return options.long ? await this.runLong(conn, request, options) : await this.runShort(conn, request, options);
+      try {
+        return options.long ? await this.runLong(conn, request, options) : await this.runShort(conn, request, options);
+      } catch (error) {
+        // After a long pause the session may have expired: the statement was refused, not run, so
+        // logging in again and sending it once more is safe, and spares the presenter a failed step.
+        if (!(error instanceof EngineError && error.code && NOT_SENT.has(error.code)) || options.signal.aborted) throw error;
+        this.event(`session gone (${error.code}): logging in again and resending the statement`);
+        const fresh = await this.session(options.signal);
+        return options.long ? await this.runLong(fresh, request, options) : await this.runShort(fresh, request, options);
+      }
     } finally {
       this.progress = undefined;
     }
@@ -230,12 +245,17 @@ export class SnowflakeEngine implements Engine {
 
   private parameters(request: StatementRequest, options: RunOptions): Record<string, unknown> {
     const parameters: Record<string, unknown> = {
-      QUERY_TAG: `demo-runbook:${this.title}:${request.stepId}`,
+      QUERY_TAG: this.queryTag(request),
       // A cached answer is not a benchmark: the cache is off unless the runbook allows it.
       USE_CACHED_RESULT: options.useCachedResult === true,
     };
     if (options.timeoutMs) parameters.STATEMENT_TIMEOUT_IN_SECONDS = Math.ceil(options.timeoutMs / 1000) + SERVER_TIMEOUT_MARGIN_S;
     return parameters;
+  }
+
+  /** Lets the cost of every statement be found later in QUERY_HISTORY. */
+  private queryTag(request: StatementRequest): string {
+    return `demo-runbook:${this.title}:${request.stepId}`.slice(0, MAX_QUERY_TAG);
   }
 
   private notice(options: RunOptions): string | undefined {
@@ -385,7 +405,7 @@ export class SnowflakeEngine implements Engine {
         new Promise<unknown[][]>((resolve, reject) => {
           conn.execute({
             sqlText: sql,
-            parameters: { QUERY_TAG: `demo-runbook:${this.title}:${request.stepId}` },
+            parameters: { QUERY_TAG: this.queryTag(request) },
             rowMode: 'array',
             complete: (err, _stmt, rows) => (err ? reject(err) : resolve((rows ?? []) as unknown[][])),
           });
@@ -450,8 +470,13 @@ export class SnowflakeEngine implements Engine {
     void this.destroy(conn, 0);
   }
 
+  /** Resolves if the server answered at all (even with an error), rejects if the network is silent. */
   probe(conn: Connection): Promise<unknown> {
-    const heartbeat = (conn as unknown as { heartbeatAsync(): Promise<unknown> }).heartbeatAsync();
+    const heartbeat = (conn as unknown as { heartbeatAsync(): Promise<unknown> })
+      .heartbeatAsync()
+      .catch((error: { code?: unknown }) => {
+        if (String(error?.code) === NETWORK_FAILURE) throw error;
+      });
     return withTimeout(heartbeat, this.tuning.livenessTimeoutMs, 'heartbeat');
   }
 
