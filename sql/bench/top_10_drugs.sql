@@ -1,2 +1,8 @@
--- Placeholder until the SQL issue lands.
-SELECT 1 AS PLACEHOLDER;
+-- A benchmark must make the warehouse do the work: no answers from the 24-hour result cache.
+ALTER SESSION SET USE_CACHED_RESULT = FALSE;
+
+SELECT DRUG_NAME, COUNT(*) AS PRESCRIPTIONS, SUM(PRICE_GBP) AS TOTAL_GBP
+FROM {{ silver_db }}.GOVERNED_DATA.PRESCRIPTIONS
+GROUP BY DRUG_NAME
+ORDER BY PRESCRIPTIONS DESC, DRUG_NAME
+LIMIT 10;

@@ -1,2 +1,9 @@
--- Placeholder until the SQL issue lands.
-SELECT 1 AS PLACEHOLDER;
+-- The restore point: both *_ORIGINAL tables must exist and hold the base counts.
+SELECT "BACKUP", ROW_COUNT
+FROM (
+  SELECT 1 AS SORT_KEY, 'RAW_PATIENTS_ORIGINAL' AS "BACKUP", COUNT(*) AS ROW_COUNT
+  FROM {{ bronze_db }}.RAW_DATA.RAW_PATIENTS_ORIGINAL
+  UNION ALL
+  SELECT 2, 'RAW_PRESCRIPTIONS_ORIGINAL', COUNT(*) FROM {{ bronze_db }}.RAW_DATA.RAW_PRESCRIPTIONS_ORIGINAL
+) originals
+ORDER BY SORT_KEY;

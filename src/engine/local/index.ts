@@ -1,7 +1,312 @@
-import { UsageError } from '../../runbook/errors.js';
+/**
+ * The local engine: the runbook's SQL, for real, on an embedded DuckDB.
+ *
+ * State lives beside one main database file (`.demo/local.duckdb`, or $DEMO_LOCAL_DB): each
+ * Snowflake database the SQL creates is a DuckDB file next to it (`local.PHARMACY2U_BRONZE.duckdb`,
+ * ...), attached under its own name so that three-part names work unchanged. The main file keeps
+ * the definitions of the dynamic tables, which are plain tables here, rebuilt on REFRESH.
+ *
+ * DuckDB is imported on first connect, never at module load: rehearsal must not pay for it.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { DuckDBConnection, DuckDBInstance, DuckDBResult } from '@duckdb/node-api';
+import { throwIfAborted } from '../../core/abort.js';
 import type { EngineOptions } from '../create.js';
-import type { Engine } from '../types.js';
+import { CancelledError, EngineError, type Cell, type Column, type Engine, type RunOptions, type StatementRequest, type StatementResult } from '../types.js';
+import { translate, type Action } from './dialect.js';
+import { columnType, toCell } from './values.js';
 
-export async function createLocalEngine(_options: EngineOptions): Promise<Engine> {
-  throw new UsageError('the local engine (DuckDB) is not built yet: use --rehearse');
+export const LOCAL_DB_ENV = 'DEMO_LOCAL_DB';
+
+/** The main database file: $DEMO_LOCAL_DB, else `local.duckdb` in the state directory. */
+export function localDatabasePath(stateDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env[LOCAL_DB_ENV] || path.join(stateDir, 'local.duckdb'));
+}
+
+export async function createLocalEngine(options: EngineOptions): Promise<Engine> {
+  return new LocalEngine({ file: localDatabasePath(options.stateDir) });
+}
+
+type Outcome = Omit<StatementResult, 'elapsedMs' | 'source'>;
+
+const RESERVED_CATALOGS = new Set(['SYSTEM', 'TEMP', 'MEMORY']);
+/** How often a long statement reports its progress. */
+const PROGRESS_EVERY_MS = 1000;
+
+/** Snowflake functions the runbook's SQL uses, as DuckDB macros (JSON stands in for VARIANT). */
+const SNOWFLAKE_FUNCTIONS = [
+  `CREATE OR REPLACE TEMP MACRO PARSE_JSON(text) AS CAST(text AS JSON)`,
+  `CREATE OR REPLACE TEMP MACRO GET_PATH(value, json_path) AS json_extract_string(value, '$.' || json_path)`,
+  // Snowflake's REGEXP_LIKE matches the whole subject.
+  `CREATE OR REPLACE TEMP MACRO REGEXP_LIKE(subject, pattern) AS regexp_full_match(subject, pattern)`,
+];
+
+function quoteName(normalized: string): string {
+  return normalized
+    .split('.')
+    .map((part) => `"${part.replace(/"/g, '""')}"`)
+    .join('.');
+}
+
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function status(message: string, notice?: string): Outcome {
+  return { columns: [{ name: 'status', type: 'text' }], rows: [[message]], rowCount: 1, truncated: false, notice };
+}
+
+function toEngineError(error: unknown): EngineError {
+  const text = error instanceof Error ? error.message : String(error);
+  const message = text.split(/\n\s*\n/)[0]!.trim();
+  const kind = /^(\w[\w ]*?) Error:/.exec(message)?.[1];
+  const missing = kind === 'Catalog' && /does not exist/.test(message);
+  return new EngineError(message, {
+    code: kind ? kind.toUpperCase().replace(/ /g, '_') : undefined,
+    hint: missing ? 'the local database does not have this yet: build the pipeline on the local engine first' : undefined,
+    cause: error,
+  });
+}
+
+export class LocalEngine implements Engine {
+  readonly kind = 'local' as const;
+  private readonly file: string;
+  private readonly threads: number;
+  private instance?: DuckDBInstance;
+  private connection?: DuckDBConnection;
+  private mainCatalog = '';
+  /** One statement at a time on the one connection, whoever calls. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: { file: string; threads?: number }) {
+    this.file = path.resolve(options.file);
+    this.threads = options.threads ?? availableParallelism();
+  }
+
+  async connect(signal: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
+    if (this.connection) return;
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    try {
+      // Insertion order is what makes CREATE TABLE AS single-threaded at the sink; nothing here
+      // relies on it (every query that shows rows in an order says ORDER BY).
+      this.instance = await DuckDBInstance.create(this.file, {
+        threads: String(this.threads),
+        preserve_insertion_order: 'false',
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw new EngineError(`cannot open the local database ${this.file}: ${reason}`, {
+        hint: `another demo may be using it; or point ${LOCAL_DB_ENV} at another file`,
+        cause: error,
+      });
+    }
+    const connection = await this.instance.connect();
+    this.connection = connection;
+    const rows = (await connection.runAndReadAll('SELECT current_database()')).getRows();
+    this.mainCatalog = String(rows[0]![0]);
+    for (const name of this.databaseFiles()) {
+      await connection.run(`ATTACH ${literal(this.databaseFile(name))} AS ${quoteName(name)}`);
+    }
+    await connection.run(
+      `CREATE TABLE IF NOT EXISTS ${this.definitions()} (name VARCHAR PRIMARY KEY, query VARCHAR NOT NULL)`,
+    );
+    for (const sql of SNOWFLAKE_FUNCTIONS) await connection.run(sql);
+  }
+
+  run(request: StatementRequest, options: RunOptions): Promise<StatementResult> {
+    const next = this.queue.then(async () => {
+      throwIfAborted(options.signal);
+      await this.connect(options.signal);
+      const started = performance.now();
+      const outcome = await this.perform(translate(request.sql), options);
+      return { ...outcome, elapsedMs: performance.now() - started, source: 'local' as const };
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.connection?.closeSync();
+    this.instance?.closeSync();
+    this.connection = undefined;
+    this.instance = undefined;
+  }
+
+  private async perform(action: Action, options: RunOptions): Promise<Outcome> {
+    switch (action.kind) {
+      case 'noop':
+        return status(`Skipped: ${action.what} is a no-op on DuckDB.`, action.notice);
+      case 'unsupported':
+        throw new EngineError(`${action.message}`, {
+          code: 'UNSUPPORTED',
+          hint: 'give this SQL file a DuckDB twin under sql/duckdb/ (same path)',
+        });
+      case 'sql': {
+        const outcome = await this.execute(action.sql, options);
+        return action.notice ? { ...outcome, notice: action.notice } : outcome;
+      }
+      case 'create-database':
+        return this.createDatabase(action, options);
+      case 'drop-database':
+        return this.dropDatabase(action);
+      case 'create-dynamic-table':
+        return this.createDynamicTable(action, options);
+      case 'refresh-dynamic-table':
+        return this.refreshDynamicTable(action.name, options);
+    }
+  }
+
+  /** Runs one statement, streaming its result: only `maxRows` rows are ever converted and kept. */
+  private async execute(sql: string, options: RunOptions): Promise<Outcome> {
+    const connection = this.connection!;
+    const { signal } = options;
+    const interrupt = () => connection.interrupt();
+    signal.addEventListener('abort', interrupt, { once: true });
+    options.onProgress?.({ state: 'RUNNING' });
+    const ticker = options.onProgress
+      ? setInterval(() => {
+          const { percentage } = connection.progress;
+          options.onProgress!({ state: 'RUNNING', detail: percentage >= 0 ? `${Math.floor(percentage)}%` : undefined });
+        }, PROGRESS_EVERY_MS)
+      : undefined;
+    try {
+      throwIfAborted(signal);
+      const result = await connection.stream(sql);
+      return await this.read(result, options);
+    } catch (error) {
+      if (signal.aborted || error instanceof CancelledError) throw new CancelledError();
+      throw toEngineError(error);
+    } finally {
+      clearInterval(ticker);
+      signal.removeEventListener('abort', interrupt);
+    }
+  }
+
+  private async read(result: DuckDBResult, options: RunOptions): Promise<Outcome> {
+    const { JsonDuckDBValueConverter, ResultReturnType, StatementType } = await import('@duckdb/node-api');
+    const columns: Column[] = result.columnNames().map((name, i) => ({ name, type: columnType(result.columnType(i)) }));
+    const rows: Cell[][] = [];
+    let rowCount = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      if (options.signal.aborted) throw new CancelledError();
+      if (rows.length < options.maxRows) {
+        for (const row of chunk.convertRows(JsonDuckDBValueConverter).slice(0, options.maxRows - rows.length)) {
+          rows.push(row.map((value, i) => toCell(value, columns[i]!.type)));
+        }
+      }
+      rowCount += chunk.rowCount;
+    }
+    if (result.returnType !== ResultReturnType.CHANGED_ROWS) {
+      if (result.statementType !== StatementType.SELECT && rowCount === 0) return status('Statement executed successfully.');
+      return { columns, rows, rowCount, truncated: rowCount > rows.length };
+    }
+    // INSERT, UPDATE, DELETE and CREATE TABLE AS report one count; say which, as Snowflake does.
+    const changed = Number(rows[0]?.[0] ?? result.rowsChanged);
+    const verb = { [StatementType.UPDATE]: 'updated', [StatementType.DELETE]: 'deleted' }[result.statementType as number] ?? 'inserted';
+    return { columns: [{ name: `number of rows ${verb}`, type: 'number' }], rows: [[changed]], rowCount: 1, truncated: false };
+  }
+
+  private async createDatabase(action: Extract<Action, { kind: 'create-database' }>, options: RunOptions): Promise<Outcome> {
+    const { name, cloneOf } = action;
+    if (RESERVED_CATALOGS.has(name) || name === this.mainCatalog.toUpperCase()) {
+      throw new EngineError(`'${name}' is reserved on the local engine: choose another database name`);
+    }
+    const attached = await this.attachedDatabases();
+    if (attached.has(name)) {
+      if (action.ifNotExists) return status(`${name} already exists, statement succeeded.`);
+      if (!action.replace) throw new EngineError(`Object '${name}' already exists.`);
+    }
+    if (cloneOf && !attached.has(cloneOf)) throw new EngineError(`Database '${cloneOf}' does not exist.`);
+    if (attached.has(name)) await this.forgetDatabase(name);
+    await this.connection!.run(`ATTACH ${literal(this.databaseFile(name))} AS ${quoteName(name)}`);
+    if (!cloneOf) return status(`Database ${name} successfully created.`);
+    await this.execute(`COPY FROM DATABASE ${quoteName(cloneOf)} TO ${quoteName(name)}`, options);
+    return status(`Database ${name} successfully created.`, 'zero-copy clone: a full copy on DuckDB');
+  }
+
+  private async dropDatabase(action: Extract<Action, { kind: 'drop-database' }>): Promise<Outcome> {
+    if (!(await this.attachedDatabases()).has(action.name)) {
+      if (action.ifExists) return status(`Drop statement executed successfully (${action.name} already dropped).`);
+      throw new EngineError(`Database '${action.name}' does not exist.`);
+    }
+    await this.forgetDatabase(action.name);
+    return status(`${action.name} successfully dropped.`);
+  }
+
+  /** Detaches a database, deletes its file and the definitions of its dynamic tables. */
+  private async forgetDatabase(name: string): Promise<void> {
+    await this.connection!.run(`DETACH DATABASE ${quoteName(name)}`);
+    const file = this.databaseFile(name);
+    rmSync(file, { force: true });
+    rmSync(`${file}.wal`, { force: true });
+    await this.connection!.run(`DELETE FROM ${this.definitions()} WHERE starts_with(name, ${literal(`${name}.`)})`);
+  }
+
+  private async createDynamicTable(action: Extract<Action, { kind: 'create-dynamic-table' }>, options: RunOptions): Promise<Outcome> {
+    const { name, query } = action;
+    if (action.ifNotExists && (await this.definition(name)) !== undefined) {
+      return status(`${name} already exists, statement succeeded.`);
+    }
+    const create = action.replace ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE';
+    const rows = await this.rebuild(`${create} ${quoteName(name)} AS ${query}`, options);
+    await this.connection!.run(`INSERT OR REPLACE INTO ${this.definitions()} VALUES ($1, $2)`, [name, query]);
+    const table = name.split('.').pop();
+    return status(`Dynamic table ${table} successfully created (${rows.toLocaleString('en-GB')} rows).`, 'dynamic table: a plain table on DuckDB, rebuilt in full on REFRESH');
+  }
+
+  private async refreshDynamicTable(name: string, options: RunOptions): Promise<Outcome> {
+    const query = await this.definition(name);
+    if (query === undefined) {
+      throw new EngineError(`${name} is not a dynamic table on the local engine`, {
+        hint: 'create it with CREATE DYNAMIC TABLE first (the SILVER step of build-pipeline)',
+      });
+    }
+    const rows = await this.rebuild(`CREATE OR REPLACE TABLE ${quoteName(name)} AS ${query}`, options);
+    const table = name.split('.').pop();
+    return status(`Dynamic table ${table} refreshed: full rebuild, ${rows.toLocaleString('en-GB')} rows.`, 'dynamic table: a plain table on DuckDB, rebuilt in full on REFRESH');
+  }
+
+  private async rebuild(sql: string, options: RunOptions): Promise<number> {
+    const outcome = await this.execute(sql, options);
+    return Number(outcome.rows[0]?.[0] ?? 0);
+  }
+
+  private async definition(name: string): Promise<string | undefined> {
+    const reader = await this.connection!.runAndReadAll(`SELECT query FROM ${this.definitions()} WHERE name = $1`, [name]);
+    const row = reader.getRows()[0];
+    return row ? String(row[0]) : undefined;
+  }
+
+  private async attachedDatabases(): Promise<Set<string>> {
+    const reader = await this.connection!.runAndReadAll('SELECT database_name FROM duckdb_databases() WHERE NOT internal');
+    return new Set(reader.getRows().map((row) => String(row[0]).toUpperCase()));
+  }
+
+  private definitions(): string {
+    return `${quoteName(this.mainCatalog)}.main.demo_dynamic_tables`;
+  }
+
+  /** `.demo/local.duckdb` → `.demo/local.PHARMACY2U_BRONZE.duckdb`. */
+  private databaseFile(name: string): string {
+    const { dir, name: stem } = path.parse(this.file);
+    return path.join(dir, `${stem}.${name}.duckdb`);
+  }
+
+  private databaseFiles(): string[] {
+    const { dir, name: stem } = path.parse(this.file);
+    if (!existsSync(dir)) return [];
+    const prefix = `${stem}.`;
+    return readdirSync(dir)
+      .filter((f) => f.startsWith(prefix) && f.endsWith('.duckdb'))
+      .map((f) => f.slice(prefix.length, -'.duckdb'.length))
+      .filter((name) => /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name))
+      .sort();
+  }
 }

@@ -1,0 +1,68 @@
+/** Shared by the local-engine tests: a throwaway database directory and the real runbook. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runStep, type StepOutcome } from '../../src/core/runner.js';
+import { LocalEngine } from '../../src/engine/local/index.js';
+import type { Cell, StatementResult } from '../../src/engine/types.js';
+import { loadRunbook } from '../../src/runbook/load.js';
+import type { Runbook, Step } from '../../src/runbook/model.js';
+import { resolveParams } from '../../src/runbook/params.js';
+import type { ParamValue } from '../../src/runbook/sql.js';
+
+export const RUNBOOK_FILE = path.resolve(import.meta.dirname, '../../runbook.yml');
+
+export function tempDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'demo-local-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function openEngine(dir: string, threads?: number): LocalEngine {
+  return new LocalEngine({ file: path.join(dir, 'local.duckdb'), threads });
+}
+
+export async function query(engine: LocalEngine, sql: string, maxRows = 1000): Promise<StatementResult> {
+  return engine.run({ sql, stepId: 'test', index: 0, count: 1 }, { signal: new AbortController().signal, maxRows });
+}
+
+/** The first column of the first row. */
+export async function scalar(engine: LocalEngine, sql: string): Promise<Cell> {
+  return (await query(engine, sql)).rows[0]?.[0] ?? null;
+}
+
+export class Show {
+  readonly runbook: Runbook;
+  readonly params: Record<string, ParamValue>;
+
+  constructor(
+    readonly engine: LocalEngine,
+    overrides: Record<string, string> = {},
+  ) {
+    this.runbook = loadRunbook(RUNBOOK_FILE, { engines: ['local'] });
+    this.params = resolveParams(this.runbook.params, 'local', overrides);
+  }
+
+  step(id: string): Step {
+    const all = [...this.runbook.steps, this.runbook.restore, ...this.runbook.checklist];
+    const found = all.find((s) => s.id === id);
+    if (!found) throw new Error(`no step ${id} in the runbook`);
+    return found;
+  }
+
+  /** Runs a step (or some of its queries) as the show would; throws with the reason if it did not succeed. */
+  async run(id: string, options: { queries?: (label: string) => boolean; maxRows?: number } = {}): Promise<StepOutcome> {
+    const full = this.step(id);
+    const step = options.queries ? { ...full, queries: full.queries.filter((q) => options.queries!(q.label ?? '')) } : full;
+    const outcome = await runStep({ engine: this.engine, step, params: this.params, signal: new AbortController().signal, maxRows: options.maxRows });
+    if (outcome.status !== 'done') {
+      throw new Error(`step ${id} ${outcome.status}: ${outcome.error?.message ?? ''} at ${outcome.error?.where ?? '?'}`);
+    }
+    return outcome;
+  }
+
+  /** The last query's result as { firstColumnValue: lastColumnValue }. */
+  static byKey(outcome: StepOutcome): Record<string, Cell> {
+    const result = outcome.queries.at(-1)!.result;
+    return Object.fromEntries(result.rows.map((row) => [String(row[0]), row.at(-1) ?? null]));
+  }
+}
