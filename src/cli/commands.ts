@@ -6,14 +6,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { runChecklist, type CheckResult } from '../check/checklist.js';
+import { checkDocument, checkLines, summaryLine } from '../check/output.js';
 import { createEngine } from '../engine/create.js';
+import { RehearsalEngine } from '../engine/rehearsal.js';
 import { ENGINE_BADGES, EngineError, type Engine } from '../engine/types.js';
-import { formatDuration } from '../format/numbers.js';
+import { planReplay, replayedParams } from '../record/replay.js';
+import { Recorder } from '../record/store.js';
+import type { RecordingCommand } from '../record/types.js';
 import { runPlainStep, walkPlain } from '../plain/walk.js';
 import { formatIssue, RunbookError, UsageError } from '../runbook/errors.js';
 import { loadRunbookCached } from '../runbook/cache.js';
 import type { Runbook } from '../runbook/model.js';
 import { parseParamFlags, resolveParams } from '../runbook/params.js';
+import type { ParamValue } from '../runbook/sql.js';
 import { EXIT, HELP, parseCli, type CliOptions } from './args.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -76,42 +81,69 @@ async function validate(options: CliOptions): Promise<number> {
   return EXIT.ok;
 }
 
+/** A recorder for a run on a real engine (rehearsal only replays; it records nothing). */
+function recorderFor(engine: Engine, runbook: Runbook, command: RecordingCommand, params: Readonly<Record<string, ParamValue>>): Recorder | undefined {
+  if (engine.kind === 'rehearsal') return undefined;
+  return new Recorder({ stateDir: stateDir(), runbook, engine: engine.kind, command, params });
+}
+
+/**
+ * The params of a run: the runbook's for the engine, then --param. A rehearsal starts from the
+ * params of the run it replays, so recorded figures are judged by the rules they were made under.
+ */
+function paramsFor(options: CliOptions, runbook: Runbook, scope: 'show' | 'check'): { params: Record<string, ParamValue>; replayed?: Record<string, string> } {
+  const flags = parseParamFlags(options.params);
+  if (options.engine !== 'rehearsal') return { params: resolveParams(runbook.params, options.engine, flags) };
+  const replayed = replayedParams(runbook, planReplay(runbook, stateDir(), scope));
+  const params = resolveParams(runbook.params, options.engine, { ...replayed, ...flags });
+  const defaults = resolveParams(runbook.params, options.engine);
+  const differing = Object.fromEntries(Object.entries(replayed).filter(([k]) => !(k in flags) && String(defaults[k]) !== String(params[k])));
+  return { params, replayed: differing };
+}
+
 async function check(options: CliOptions, runbook: Runbook): Promise<number> {
-  const params = resolveParams(runbook.params, options.engine, parseParamFlags(options.params));
+  if (runbook.checklist.length === 0) throw new UsageError(`${runbook.file} has no checklist: add a 'checklist:' section (see README, "Runbook format")`);
+  const { params } = paramsFor(options, runbook, 'check');
   const controller = interruptController();
-  const engine = await openEngine(options, runbook, controller.signal);
-  const started = Date.now();
-  let results: CheckResult[];
+  const engine =
+    options.engine === 'rehearsal'
+      ? new RehearsalEngine({ speed: options.speed, runbook, stateDir: stateDir(), scope: 'check' })
+      : await createEngine(options.engine, { runbook, connection: options.connection, stateDir: stateDir(), speed: options.speed });
+  const recorder = recorderFor(engine, runbook, 'check', params);
+  const heading = `Pre-demo checklist: ${runbook.title}  [${ENGINE_BADGES[engine.kind]}]`;
+  const live = !options.json && isInteractive();
+  const board = live ? new (await import('../check/LiveList.js')).CheckBoard(runbook.checklist) : undefined;
+  if (!options.json && !live) out(heading);
+  const started = new Date();
+  let results: CheckResult[] = [];
+  const running = runChecklist({
+    runbook,
+    engine: recorder ? recorder.tap(engine) : engine,
+    params,
+    signal: controller.signal,
+    onStart: (item) => board?.start(item.id),
+    onResult: (result, item, outcome, startedAt) => {
+      recorder?.record('check', item, outcome, startedAt, result);
+      if (board) board.finish(result);
+      else if (!options.json) for (const line of checkLines(result)) out(line);
+    },
+  }).then((r) => {
+    results = r;
+    board?.done(summaryLine(r));
+  });
   try {
-    if (!options.json) out(`Pre-demo checklist: ${runbook.title}  [${ENGINE_BADGES[engine.kind]}]`);
-    results = await runChecklist({
-      runbook,
-      engine,
-      params,
-      signal: controller.signal,
-      onResult: (r) => {
-        if (options.json) return;
-        const mark = r.status === 'pass' ? '✓' : r.status === 'fail' ? '✗' : '–';
-        out(`${mark} ${r.title}  (${formatDuration(r.elapsedMs)})`);
-        if (r.message) out(`    ${r.message}`);
-        if (r.status === 'fail' && r.fix) out(`    fix: ${r.fix}`);
-      },
-    });
+    if (board) await (await import('../check/LiveList.js')).showLiveList(board, heading, running);
+    else await running;
   } finally {
+    recorder?.finish();
     await engine.close();
   }
   if (controller.signal.aborted) return EXIT.interrupted;
-  const failed = results.filter((r) => r.status === 'fail').length;
   if (options.json) {
-    out(
-      JSON.stringify(
-        { runbook: runbook.title, engine: engine.kind, startedAt: new Date(started).toISOString(), ok: failed === 0, checks: results },
-        null,
-        2,
-      ),
-    );
-  } else out(failed === 0 ? `All ${results.length} checks passed.` : `${failed} of ${results.length} checks failed.`);
-  return failed === 0 ? EXIT.ok : EXIT.failed;
+    const document = checkDocument({ runbook: { title: runbook.title, file: runbook.file }, engine: engine.kind, startedAt: started, elapsedMs: Date.now() - started.getTime(), results, recording: recorder?.file ? path.basename(recorder.file, '.json') : undefined });
+    out(JSON.stringify(document, null, 2));
+  } else if (!live) out(summaryLine(results));
+  return results.some((r) => r.status === 'fail') ? EXIT.failed : EXIT.ok;
 }
 
 async function confirmOnTerminal(question: string): Promise<boolean> {
@@ -124,7 +156,7 @@ async function confirmOnTerminal(question: string): Promise<boolean> {
 }
 
 async function restore(options: CliOptions, runbook: Runbook): Promise<number> {
-  const params = resolveParams(runbook.params, options.engine, parseParamFlags(options.params));
+  const { params } = paramsFor(options, runbook, 'show');
   let yes = options.yes;
   if (!yes && options.engine !== 'rehearsal' && process.stdin.isTTY && process.stdout.isTTY) {
     out(`Restore will, on the ${ENGINE_BADGES[options.engine]} engine:`);
@@ -137,26 +169,34 @@ async function restore(options: CliOptions, runbook: Runbook): Promise<number> {
   }
   const controller = interruptController();
   const engine = await openEngine(options, runbook, controller.signal);
+  const recorder = recorderFor(engine, runbook, 'restore', params);
   try {
-    const outcome = await runPlainStep({ runbook, engine, params, yes, signal: controller.signal, write: out }, runbook.restore, 'Restore');
+    const outcome = await runPlainStep(
+      { runbook, engine: recorder ? recorder.tap(engine) : engine, recorder, params, yes, signal: controller.signal, write: out },
+      runbook.restore,
+      'Restore',
+    );
     if (controller.signal.aborted) return EXIT.interrupted;
     return outcome !== 'refused' && outcome.status === 'done' ? EXIT.ok : EXIT.failed;
   } finally {
+    recorder?.finish();
     await engine.close();
   }
 }
 
 async function walk(options: CliOptions, runbook: Runbook, ui?: Promise<typeof import('../ui/run.js')>): Promise<number> {
-  const params = resolveParams(runbook.params, options.engine, parseParamFlags(options.params));
+  const { params, replayed } = paramsFor(options, runbook, 'show');
   if (ui) {
     const { runTui } = await ui;
     return runTui({ runbook, params, options, stateDir: stateDir() });
   }
   const controller = interruptController();
   const engine = await openEngine(options, runbook, controller.signal);
+  const recorder = recorderFor(engine, runbook, 'walk', params);
   try {
-    return await walkPlain({ runbook, engine, params, yes: options.yes, signal: controller.signal, write: out });
+    return await walkPlain({ runbook, engine: recorder ? recorder.tap(engine) : engine, recorder, replayedParams: replayed, params, yes: options.yes, signal: controller.signal, write: out });
   } finally {
+    recorder?.finish();
     await engine.close();
   }
 }

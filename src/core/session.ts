@@ -1,62 +1,108 @@
 /**
  * A show's connection to its engine: connects once, runs one step at a time, cancels on demand.
  * Plain async code with an AbortController; the UI only calls it and listens.
+ *
+ * With a `context` (runbook and state dir), a show on a real engine is recorded step by step, and
+ * the fallback key and progress estimates read the recordings.
  */
 import type { Engine } from '../engine/types.js';
-import type { Step } from '../runbook/model.js';
+import { findReplay, libraryFor, recordedOutcome, REPLAY_ORDER } from '../record/replay.js';
+import { Recorder } from '../record/store.js';
+import type { RecordedEngine } from '../record/types.js';
+import type { Runbook, Step } from '../runbook/model.js';
 import type { ParamValue } from '../runbook/sql.js';
 import { runStep, type RunEvent, type StepOutcome } from './runner.js';
+
+export interface SessionContext {
+  runbook: Runbook;
+  /** Where recordings live (`.demo/` or $DEMO_STATE_DIR). */
+  stateDir: string;
+  /** Which command this show is, for the recording's name (default: the walkthrough). */
+  command?: 'walk' | 'restore';
+}
 
 export class ShowSession {
   private connecting?: Promise<void>;
   private running?: { stepId: string; controller: AbortController };
+  private readonly recorder?: Recorder;
+  /** The engine the runner uses: the same engine, tapped for the recording when there is one. */
+  private readonly runEngine: Engine;
 
   constructor(
     readonly engine: Engine,
     readonly params: Readonly<Record<string, ParamValue>>,
-  ) {}
+    private readonly context?: SessionContext,
+  ) {
+    if (context && engine.kind !== 'rehearsal') {
+      this.recorder = new Recorder({ stateDir: context.stateDir, runbook: context.runbook, engine: engine.kind, command: context.command ?? 'walk', params });
+    }
+    this.runEngine = this.recorder ? this.recorder.tap(engine) : engine;
+  }
 
   get runningStepId(): string | undefined {
     return this.running?.stepId;
+  }
+
+  /** The file this show is being recorded to, once the first step has finished. */
+  get recordingFile(): string | undefined {
+    return this.recorder?.file;
   }
 
   async run(step: Step, onEvent: (event: RunEvent) => void): Promise<StepOutcome> {
     if (this.running) throw new Error(`'${this.running.stepId}' is still running`);
     const controller = new AbortController();
     this.running = { stepId: step.id, controller };
+    const startedAt = new Date();
     try {
-      this.connecting ??= this.engine.connect(controller.signal);
-      try {
-        await this.connecting;
-      } catch (error) {
-        // A failed connection is retried on the next run, not cached forever.
-        this.connecting = undefined;
-        if (controller.signal.aborted) return { status: 'cancelled', queries: [], elapsedMs: 0, notices: [] };
-        return {
-          status: 'failed',
-          queries: [],
-          elapsedMs: 0,
-          notices: [],
-          error: { message: `could not connect: ${error instanceof Error ? error.message : String(error)}`, hint: (error as { hint?: string }).hint },
-        };
-      }
-      return await runStep({ engine: this.engine, step, params: this.params, signal: controller.signal, onEvent });
+      const outcome = await this.runConnected(step, controller, onEvent);
+      const problem = this.recorder?.record('step', step, outcome, startedAt);
+      if (problem) outcome.notices.push(problem);
+      return outcome;
     } finally {
       this.running = undefined;
     }
   }
 
+  private async runConnected(step: Step, controller: AbortController, onEvent: (event: RunEvent) => void): Promise<StepOutcome> {
+    this.connecting ??= this.engine.connect(controller.signal);
+    try {
+      await this.connecting;
+    } catch (error) {
+      // A failed connection is retried on the next run, not cached forever.
+      this.connecting = undefined;
+      if (controller.signal.aborted) return { status: 'cancelled', queries: [], elapsedMs: 0, notices: [] };
+      return {
+        status: 'failed',
+        queries: [],
+        elapsedMs: 0,
+        notices: [],
+        error: { message: `could not connect: ${error instanceof Error ? error.message : String(error)}`, hint: (error as { hint?: string }).hint },
+      };
+    }
+    return await runStep({ engine: this.runEngine, step, params: this.params, signal: controller.signal, onEvent });
+  }
+
   /**
-   * The step's last recorded outcome (results marked 'recorded', with `recordedAt`), for the
-   * fallback key after a live failure. Filled in by the recordings work; none until then.
+   * The step's last recorded successful outcome, for the fallback key after a live failure: results
+   * marked 'recorded', `recordedAt` set, a notice "recorded <date> …, not live", and a stale notice
+   * when the step's SQL changed since. From this engine kind's runs first (live before local).
    */
-  fallback(_stepId: string): StepOutcome | undefined {
-    return undefined;
+  fallback(stepId: string): StepOutcome | undefined {
+    const step = this.findStep(stepId);
+    if (!step || !this.context) return undefined;
+    const replay = findReplay(libraryFor(this.context.stateDir), 'step', step, this.preferredEngines());
+    return replay ? recordedOutcome(replay) : undefined;
   }
 
   /** How long the step took in the last recorded run, for the progress bar; undefined: no estimate. */
-  expectedMs(_stepId: string): number | undefined {
-    return undefined;
+  expectedMs(stepId: string): number | undefined {
+    const planned = (this.engine as { plannedMs?: (id: string) => number | undefined }).plannedMs;
+    if (this.engine.kind === 'rehearsal' && typeof planned === 'function') return planned.call(this.engine, stepId);
+    const step = this.findStep(stepId);
+    if (!step || !this.context || this.engine.kind === 'rehearsal') return undefined;
+    // Only this engine's own runs: a laptop's timings say nothing about a warehouse's.
+    const replay = findReplay(libraryFor(this.context.stateDir), 'step', step, [this.engine.kind]);
+    return replay && !replay.stale ? replay.entry.wallMs : undefined;
   }
 
   /** Cancels the running step, if any; returns whether there was one. */
@@ -68,6 +114,18 @@ export class ShowSession {
 
   async close(): Promise<void> {
     this.cancel();
+    this.recorder?.finish();
     await this.engine.close();
+  }
+
+  private findStep(stepId: string): Step | undefined {
+    const runbook = this.context?.runbook;
+    if (!runbook) return undefined;
+    return stepId === runbook.restore.id ? runbook.restore : runbook.steps.find((s) => s.id === stepId);
+  }
+
+  private preferredEngines(): RecordedEngine[] {
+    const kind = this.engine.kind;
+    return kind === 'rehearsal' ? [...REPLAY_ORDER] : [kind, ...REPLAY_ORDER.filter((e) => e !== kind)];
   }
 }

@@ -19,7 +19,8 @@ export async function createEngine(kind: EngineKind, options: EngineOptions): Pr
   switch (kind) {
     case 'rehearsal': {
       const { RehearsalEngine } = await import('./rehearsal.js');
-      return new RehearsalEngine({ speed: options.speed });
+      // Replays the recordings under stateDir; only the runbook, state dir and speed are passed on.
+      return new RehearsalEngine({ speed: options.speed, runbook: options.runbook, stateDir: options.stateDir });
     }
     case 'local': {
       const { createLocalEngine } = await import('./local/index.js');

@@ -9,6 +9,7 @@ import { ENGINE_BADGES, type Engine } from '../engine/types.js';
 import { formatDuration } from '../format/numbers.js';
 import type { Runbook, Step } from '../runbook/model.js';
 import type { ParamValue } from '../runbook/sql.js';
+import type { Recorder } from '../record/store.js';
 import { resultLines, textTable } from './table.js';
 
 export type Write = (line: string) => void;
@@ -23,6 +24,10 @@ export interface PlainRun {
   onOutcome?: (step: Step, outcome: StepOutcome) => void;
   /** Outcomes so far, by step id: the comparison reads this run's measurements from them. */
   outcomes?: Record<string, StepOutcome>;
+  /** Records each step's outcome (real engines); `engine` should then be `recorder.tap(engine)`. */
+  recorder?: Recorder;
+  /** Rehearsal: the params taken over from the replayed run, to say so. */
+  replayedParams?: Readonly<Record<string, string>>;
 }
 
 function comparisonLines(run: PlainRun, step: Step): string[] {
@@ -84,6 +89,7 @@ export async function runPlainStep(run: PlainRun, step: Step, position: string):
     write('    Re-run with --yes to allow it, or run demo in a terminal to confirm it step by step.');
     return 'refused';
   }
+  const startedAt = new Date();
   const outcome = await runStep({
     engine,
     step,
@@ -93,6 +99,8 @@ export async function runPlainStep(run: PlainRun, step: Step, position: string):
       if (event.type === 'statement' && event.count > 1) write(`  [${event.index + 1}/${event.count}] ${event.label ?? firstLine(event.sql)}`);
     },
   });
+  const problem = run.recorder?.record('step', step, outcome, startedAt);
+  if (problem) outcome.notices.push(problem);
   if (run.outcomes) run.outcomes[step.id] = outcome;
   run.onOutcome?.(step, outcome);
   describeOutcome(outcome, write);
@@ -104,11 +112,18 @@ function firstLine(sql: string): string {
   return line.trim().slice(0, 70);
 }
 
+/** What a rehearsal's figures are: a replayed run (named) or the runbook's mocks. Never this run's. */
+export function rehearsalLine(note: string | undefined, params?: Readonly<Record<string, string>>): string {
+  if (!note) return "Rehearsal: figures are the runbook's mock results, not measurements of this run.";
+  const with_ = params && Object.keys(params).length ? ` with its params (${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
+  return `Rehearsal: ${note}${with_}. Figures are recorded, not measured now.`;
+}
+
 /** Walks the whole show. Returns the exit code: 0 all done, 1 a step failed or was refused, 130 interrupted. */
 export async function walkPlain(run: PlainRun): Promise<number> {
   const { runbook, engine, write } = run;
   write(`${runbook.title}  [${ENGINE_BADGES[engine.kind]}]`);
-  if (engine.kind === 'rehearsal') write('Rehearsal: figures are the runbook\'s mock results, not measurements of this run.');
+  if (engine.kind === 'rehearsal') write(rehearsalLine(engine.note, run.replayedParams));
   const total = runbook.steps.length;
   const withOutcomes = { ...run, outcomes: run.outcomes ?? {} };
   for (const [i, step] of runbook.steps.entries()) {

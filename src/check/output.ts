@@ -1,0 +1,73 @@
+/**
+ * How `demo check` reports: lines of text (the plain output and the live list share them), and
+ * the `--json` document described by check-result.schema.json (keep the two in step).
+ */
+import { SOURCE_LABELS, engineSource } from '../core/sources.js';
+import type { EngineKind } from '../engine/types.js';
+import { formatDuration } from '../format/numbers.js';
+import type { CheckResult, CheckStatus } from './checklist.js';
+
+export const CHECK_FORMAT = 'demo-check/1';
+
+export const MARKS: Record<CheckStatus, string> = { pass: '✓', fail: '✗', skip: '–' };
+
+/** "✓ title (1.2 s)", then the reason and the fix on their own lines. */
+export function checkLines(result: CheckResult): string[] {
+  const budget = result.budgetMs !== undefined ? ` of ${formatDuration(result.budgetMs)} budget` : '';
+  const time = result.status === 'skip' ? '' : `  (${formatDuration(result.elapsedMs)}${budget})`;
+  const lines = [`${MARKS[result.status]} ${result.title}${time}`];
+  if (result.status === 'fail') {
+    lines.push(`    ${result.message ?? 'failed'}${result.where ? ` at ${result.where}` : ''}`);
+    lines.push(`    fix: ${result.fix}`);
+    lines.push(`    check: ${result.id}`);
+  } else if (result.message) lines.push(`    ${result.message}`);
+  return lines;
+}
+
+export function summaryLine(results: readonly CheckResult[]): string {
+  const failed = results.filter((r) => r.status === 'fail');
+  const skipped = results.filter((r) => r.status === 'skip').length;
+  const skip = skipped ? ` (${skipped} not run on this engine)` : '';
+  return failed.length === 0
+    ? `All ${results.length - skipped} checks passed${skip}.`
+    : `${failed.length} of ${results.length} checks failed: ${failed.map((r) => r.id).join(', ')}${skip}.`;
+}
+
+export interface CheckDocument {
+  format: typeof CHECK_FORMAT;
+  runbook: { title: string; file: string };
+  engine: EngineKind;
+  /** LIVE, LOCAL or REHEARSAL: where the figures behind the verdicts came from. */
+  source: string;
+  startedAt: string;
+  elapsedMs: number;
+  ok: boolean;
+  counts: Record<CheckStatus, number>;
+  /** The recording this check run wrote, by id (real engines only). */
+  recording: string | null;
+  checks: CheckResult[];
+}
+
+export function checkDocument(options: {
+  runbook: { title: string; file: string };
+  engine: EngineKind;
+  startedAt: Date;
+  elapsedMs: number;
+  results: CheckResult[];
+  recording?: string;
+}): CheckDocument {
+  const counts = { pass: 0, fail: 0, skip: 0 };
+  for (const r of options.results) counts[r.status]++;
+  return {
+    format: CHECK_FORMAT,
+    runbook: options.runbook,
+    engine: options.engine,
+    source: SOURCE_LABELS[engineSource(options.engine)],
+    startedAt: options.startedAt.toISOString(),
+    elapsedMs: Math.round(options.elapsedMs),
+    ok: counts.fail === 0,
+    counts,
+    recording: options.recording ?? null,
+    checks: options.results,
+  };
+}

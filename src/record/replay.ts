@@ -1,0 +1,134 @@
+/**
+ * Recordings brought back: rehearsal plays the last real run of each step, the fallback key shows
+ * a step's last recorded result after a live failure. Either way the screen says where it came from.
+ */
+import type { StepOutcome } from '../core/runner.js';
+import type { Runbook, Step } from '../runbook/model.js';
+import { checkParamValue } from '../runbook/params.js';
+import { stepSqlHash } from './hash.js';
+import { RecordingLibrary } from './store.js';
+import type { RecordedEngine, RecordedEntry, Recording } from './types.js';
+import { formatWhen, originName } from './when.js';
+
+/** Live runs first: rehearsal and fallback prefer what Snowflake really did over the laptop. */
+export const REPLAY_ORDER: readonly RecordedEngine[] = ['snowflake', 'local'];
+
+export interface Replay {
+  recording: Recording;
+  entry: RecordedEntry;
+  /** The step's SQL (for the recording's engine and params) is not what was recorded. */
+  stale: boolean;
+}
+
+const libraries = new Map<string, RecordingLibrary>();
+
+/** One library per state dir per process, so the rehearsal engine and the CLI parse each file once. */
+export function libraryFor(stateDir: string): RecordingLibrary {
+  let library = libraries.get(stateDir);
+  if (!library) libraries.set(stateDir, (library = new RecordingLibrary(stateDir)));
+  return library;
+}
+
+export function findReplay(
+  library: RecordingLibrary,
+  kind: 'step' | 'check',
+  step: Step,
+  engines: readonly RecordedEngine[] = REPLAY_ORDER,
+): Replay | undefined {
+  const found = library.latest(kind, step.id, engines);
+  if (!found) return undefined;
+  const now = stepSqlHash(step, found.recording.engine, found.recording.params);
+  return { ...found, stale: found.entry.sqlHash !== undefined && now !== found.entry.sqlHash };
+}
+
+/** "the live run of 2026-11-20 14:03" */
+export function runName(recording: Recording): string {
+  return `the ${originName(recording.engine)} run of ${formatWhen(recording.startedAt)}`;
+}
+
+export function staleNotice(replay: Replay): string {
+  return `stale: this step's SQL changed since it was recorded (${formatWhen(replay.entry.finishedAt)}); the figures are from the old SQL`;
+}
+
+/**
+ * A recorded outcome as the fallback shows it: every result labelled RECORDED, the outcome dated,
+ * and a notice that says it is not live. Never passed off as this run's.
+ */
+export function recordedOutcome(replay: Replay): StepOutcome {
+  const { recording, entry } = replay;
+  const where = recording.engine === 'snowflake' ? 'on Snowflake' : 'on the local engine';
+  return {
+    status: 'done',
+    queries: entry.queries.map((q) => ({
+      label: q.label,
+      result: {
+        columns: q.columns,
+        rows: q.rows,
+        rowCount: q.rowCount,
+        truncated: q.truncated,
+        queryId: q.queryId,
+        elapsedMs: q.elapsedMs,
+        server: q.server,
+        source: 'recorded',
+        notice: q.notice,
+      },
+      expectations: q.expectations,
+    })),
+    elapsedMs: entry.elapsedMs,
+    notices: [`recorded ${formatWhen(entry.finishedAt)} ${where}, not live`, ...(replay.stale ? [staleNotice(replay)] : [])],
+    recordedAt: entry.finishedAt,
+  };
+}
+
+export interface ReplayPlan {
+  byStep: Map<string, Replay>;
+  /** The run most replayed steps come from, named in the header. */
+  primary?: Recording;
+  /** Steps with SQL that come from the runbook's mocks (never recorded, or not on any engine run). */
+  fromMocks: number;
+  /** Steps replayed from a run other than the primary one. */
+  fromOtherRuns: number;
+  note?: string;
+}
+
+/** Which recording each step of the show (or of the checklist) replays, and the header's note. */
+export function planReplay(runbook: Runbook, stateDir: string, scope: 'show' | 'check'): ReplayPlan {
+  const library = libraryFor(stateDir);
+  const steps = (scope === 'show' ? [...runbook.steps, runbook.restore] : runbook.checklist).filter((s) => s.queries.length > 0);
+  const byStep = new Map<string, Replay>();
+  for (const step of steps) {
+    const replay = findReplay(library, scope === 'show' ? 'step' : 'check', step);
+    if (replay) byStep.set(step.id, replay);
+  }
+  const used = [...byStep.values()].map((r) => r.recording);
+  const count = (id: string) => used.filter((r) => r.id === id).length;
+  // Live before local; among those, the run that supplies the most steps, then the newest.
+  const primary = [...new Map(used.map((r) => [r.id, r])).values()].sort(
+    (a, b) => Number(b.engine === 'snowflake') - Number(a.engine === 'snowflake') || count(b.id) - count(a.id) || (a.id < b.id ? 1 : -1),
+  )[0];
+  const fromMocks = steps.length - byStep.size;
+  const fromOtherRuns = primary ? used.length - count(primary.id) : 0;
+  let note: string | undefined;
+  if (primary) {
+    const extras = [
+      fromOtherRuns > 0 ? `${fromOtherRuns} step${fromOtherRuns === 1 ? '' : 's'} from other runs` : '',
+      fromMocks > 0 ? `${fromMocks} from the runbook's mocks` : '',
+    ].filter(Boolean);
+    note = `replaying ${originName(primary.engine)} run of ${formatWhen(primary.startedAt)}${extras.length ? ` (${extras.join(', ')})` : ''}`;
+  }
+  return { byStep, primary, fromMocks, fromOtherRuns, note };
+}
+
+/**
+ * The params a rehearsal renders and checks with: those of the run it replays, so a replayed
+ * local run at multiplier 2 is judged against multiplier 2. Only params this runbook still declares
+ * are carried over, as strings for the usual typed check; the command line still wins.
+ */
+export function replayedParams(runbook: Runbook, plan: ReplayPlan): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(plan.primary?.params ?? {})) {
+    const spec = runbook.params[name];
+    if (spec && 'value' in checkParamValue(spec, value)) out[name] = String(value);
+  }
+  return out;
+}

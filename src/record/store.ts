@@ -1,0 +1,294 @@
+/**
+ * Recordings on disk, under `<state dir>/recordings/`: one JSON file per run, rewritten whole
+ * (temporary file, then rename) after every step, so a crash mid-show loses nothing already
+ * recorded and a reader never sees half a file.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CheckResult } from '../check/checklist.js';
+import type { StepOutcome } from '../core/runner.js';
+import type { Engine, RunOptions, StatementRequest, StatementResult } from '../engine/types.js';
+import type { Runbook, Step } from '../runbook/model.js';
+import type { ParamValue } from '../runbook/sql.js';
+import { stepSqlHash } from './hash.js';
+import {
+  RECORDING_FORMAT,
+  type RecordedEngine,
+  type RecordedEntry,
+  type RecordedStatement,
+  type Recording,
+  type RecordingCommand,
+} from './types.js';
+
+/** How many recordings are kept; the newest of each command and engine is kept whatever the count. */
+export const RECORDINGS_KEEP = 50;
+/** Rows kept per query: enough for every table the show displays, small enough to rewrite often. */
+export const RECORDED_ROWS = 100;
+
+const NAME = /^(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z)-(walk|check|restore)-(snowflake|local)(?:-\d+)?\.json$/;
+
+export function recordingsDir(stateDir: string): string {
+  return path.join(stateDir, 'recordings');
+}
+
+export interface RecordingRef {
+  id: string;
+  file: string;
+  command: RecordingCommand;
+  engine: RecordedEngine;
+}
+
+/** Every recording in the state dir, newest first (names sort by start time). */
+export function listRecordings(stateDir: string): RecordingRef[] {
+  const dir = recordingsDir(stateDir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .map((name) => ({ name, match: NAME.exec(name) }))
+    .filter((n) => n.match)
+    .map(({ name, match }) => ({
+      id: name.slice(0, -'.json'.length),
+      file: path.join(dir, name),
+      command: match![2] as RecordingCommand,
+      engine: match![3] as RecordedEngine,
+    }))
+    .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}
+
+/** A recording, or undefined when the file is missing or not one of ours. */
+export function readRecording(file: string): Recording | undefined {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as Recording;
+    return data && data.format === RECORDING_FORMAT && Array.isArray(data.entries) ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeAtomically(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}
+
+/** Deletes the oldest recordings past `keep`, sparing the newest of each command and engine. */
+export function pruneRecordings(stateDir: string, keep: number): void {
+  const seen = new Set<string>();
+  let kept = 0;
+  for (const ref of listRecordings(stateDir)) {
+    const kind = `${ref.command}-${ref.engine}`;
+    const newestOfKind = !seen.has(kind);
+    seen.add(kind);
+    if (kept < keep || newestOfKind) {
+      kept++;
+      continue;
+    }
+    rmSync(ref.file, { force: true });
+  }
+}
+
+export interface RecorderOptions {
+  stateDir: string;
+  runbook: Runbook;
+  engine: RecordedEngine;
+  command: RecordingCommand;
+  params: Readonly<Record<string, ParamValue>>;
+  keep?: number;
+  now?: () => Date;
+}
+
+/**
+ * Records one run. Nothing is written until the first step finishes (opening the show and quitting
+ * leaves no empty recording behind); then the file is rewritten after each step.
+ */
+export class Recorder {
+  private recording?: Recording;
+  private filePath?: string;
+  /** Statements seen by the tap, per step, until the step's outcome is recorded. */
+  private readonly statements = new Map<string, RecordedStatement[]>();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: RecorderOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get file(): string | undefined {
+    return this.filePath;
+  }
+
+  /** The engine, wrapped so every statement's query id and timings are noted for the recording. */
+  tap(engine: Engine): Engine {
+    const note = (stepId: string, statement: RecordedStatement) => {
+      const list = this.statements.get(stepId) ?? [];
+      list.push(statement);
+      this.statements.set(stepId, list);
+    };
+    return {
+      kind: engine.kind,
+      get note() {
+        return engine.note;
+      },
+      // Kept visible through the tap: the checklist asks engines how many statements they run at once.
+      ...('concurrency' in engine ? { concurrency: (engine as { concurrency?: number }).concurrency } : {}),
+      connect: (signal: AbortSignal) => engine.connect(signal),
+      close: () => engine.close(),
+      run: async (request: StatementRequest, options: RunOptions): Promise<StatementResult> => {
+        const base = { index: request.index, count: request.count };
+        try {
+          const result = await engine.run(request, options);
+          note(request.stepId, { ...base, queryId: result.queryId, elapsedMs: result.elapsedMs, server: result.server, rowCount: result.rowCount });
+          return result;
+        } catch (error) {
+          note(request.stepId, { ...base, queryId: (error as { queryId?: string }).queryId, error: error instanceof Error ? error.message : String(error) });
+          throw error;
+        }
+      },
+    } as Engine;
+  }
+
+  /**
+   * Adds a step's outcome and rewrites the file. Never throws: a show must not stop because the
+   * disk is full. Returns a sentence for the presenter when the recording could not be written.
+   */
+  record(kind: 'step' | 'check', step: Step, outcome: StepOutcome, startedAt: Date, check?: CheckResult): string | undefined {
+    try {
+      const entry = this.entry(kind, step, outcome, startedAt, check);
+      const recording = this.open();
+      recording.entries.push(entry);
+      recording.updatedAt = entry.finishedAt;
+      writeAtomically(this.filePath!, JSON.stringify(recording));
+      return undefined;
+    } catch (error) {
+      return `not recorded: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  /** Marks the run as ended normally. */
+  finish(): void {
+    if (!this.recording || !this.filePath) return;
+    try {
+      this.recording.finishedAt = this.now().toISOString();
+      writeAtomically(this.filePath, JSON.stringify(this.recording));
+    } catch {
+      // The steps are already on disk; only the end mark is missing.
+    }
+  }
+
+  private open(): Recording {
+    if (this.recording) return this.recording;
+    const { stateDir, runbook, engine, command, params } = this.options;
+    const dir = recordingsDir(stateDir);
+    mkdirSync(dir, { recursive: true });
+    const startedAt = this.now().toISOString();
+    const stamp = startedAt.replace(/:/g, '-');
+    let id = `${stamp}-${command}-${engine}`;
+    for (let n = 2; existsFile(path.join(dir, `${id}.json`)); n++) id = `${stamp}-${command}-${engine}-${n}`;
+    this.filePath = path.join(dir, `${id}.json`);
+    this.recording = {
+      format: RECORDING_FORMAT,
+      id,
+      command,
+      runbook: { title: runbook.title, file: runbook.file },
+      engine,
+      startedAt,
+      updatedAt: startedAt,
+      params: { ...params },
+      entries: [],
+    };
+    writeAtomically(this.filePath, JSON.stringify(this.recording));
+    pruneRecordings(stateDir, this.options.keep ?? RECORDINGS_KEEP);
+    return this.recording;
+  }
+
+  private entry(kind: 'step' | 'check', step: Step, outcome: StepOutcome, startedAt: Date, check?: CheckResult): RecordedEntry {
+    const finished = this.now();
+    const statements = this.statements.get(step.id) ?? [];
+    this.statements.delete(step.id);
+    const sizes = [...statements.map((s) => s.server?.warehouseSize), ...outcome.queries.map((q) => q.result.server?.warehouseSize)];
+    return {
+      kind,
+      stepId: step.id,
+      title: step.title,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finished.toISOString(),
+      sqlHash: stepSqlHash(step, this.options.engine, this.options.params),
+      status: outcome.status,
+      elapsedMs: outcome.elapsedMs,
+      wallMs: Math.max(0, finished.getTime() - startedAt.getTime()),
+      warehouseSize: sizes.find((s) => s !== undefined),
+      queries: outcome.queries.map((q) => ({
+        label: q.label,
+        columns: q.result.columns,
+        rows: q.result.rows.slice(0, RECORDED_ROWS),
+        rowCount: q.result.rowCount,
+        truncated: q.result.truncated || q.result.rows.length > RECORDED_ROWS,
+        queryId: q.result.queryId,
+        elapsedMs: q.result.elapsedMs,
+        server: q.result.server,
+        notice: q.result.notice,
+        expectations: q.expectations,
+      })),
+      statements,
+      error: outcome.error,
+      notices: outcome.notices,
+      check: check ? { status: check.status, message: check.message, budgetMs: step.budgetMs } : undefined,
+    };
+  }
+}
+
+function existsFile(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads recordings for replay and fallback: newest first, each file parsed once (again only when it
+ * changed, e.g. the recording this very show is writing).
+ */
+export class RecordingLibrary {
+  private readonly cache = new Map<string, { mtimeMs: number; size: number; recording?: Recording }>();
+
+  constructor(readonly stateDir: string) {}
+
+  refs(): RecordingRef[] {
+    return listRecordings(this.stateDir);
+  }
+
+  load(ref: RecordingRef): Recording | undefined {
+    let stat;
+    try {
+      stat = statSync(ref.file);
+    } catch {
+      return undefined;
+    }
+    const cached = this.cache.get(ref.file);
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.recording;
+    const recording = readRecording(ref.file);
+    this.cache.set(ref.file, { mtimeMs: stat.mtimeMs, size: stat.size, recording });
+    return recording;
+  }
+
+  /**
+   * The newest successful run of a step, trying the engines in the order given (e.g. live first,
+   * then local). Show steps come from `demo` and `demo restore` runs, checks from `demo check`.
+   */
+  latest(kind: 'step' | 'check', stepId: string, engines: readonly RecordedEngine[]): { recording: Recording; entry: RecordedEntry } | undefined {
+    const refs = this.refs().filter((r) => (kind === 'check' ? r.command === 'check' : r.command !== 'check'));
+    for (const engine of engines) {
+      for (const ref of refs.filter((r) => r.engine === engine)) {
+        const recording = this.load(ref);
+        const entry = recording?.entries.filter((e) => e.kind === kind && e.stepId === stepId && e.status === 'done').at(-1);
+        if (recording && entry) return { recording, entry };
+      }
+    }
+    return undefined;
+  }
+}
