@@ -1,7 +1,61 @@
-import { UsageError } from '../runbook/errors.js';
+/** `demo report [RECORDING] [--out FILE]`: Markdown from a recording (default: the latest show). */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { CliOptions } from '../cli/args.js';
+import { listRecordings, readRecording, type RecordingRef } from '../record/store.js';
+import type { Recording } from '../record/types.js';
+import { loadRunbookCached } from '../runbook/cache.js';
+import { UsageError } from '../runbook/errors.js';
+import { renderReport } from './markdown.js';
 
-/** `demo report [RECORDING] [--out FILE]`. */
-export async function reportCommand(_options: CliOptions): Promise<number> {
-  throw new UsageError('demo report is not built yet (recordings come first)');
+function stateDir(): string {
+  return process.env.DEMO_STATE_DIR ?? path.resolve('.demo');
+}
+
+/**
+ * RECORDING is a file path, a recording id, or the start of one (e.g. "2026-11-20T14"). Without
+ * it: the newest recording of the show (`demo`), else the newest of any kind.
+ */
+export function pickRecording(stateDir: string, wanted?: string): { ref?: RecordingRef; recording: Recording } {
+  const refs = listRecordings(stateDir);
+  if (wanted && (wanted.endsWith('.json') || wanted.includes(path.sep))) {
+    const recording = readRecording(path.resolve(wanted));
+    if (!recording) throw new UsageError(`${wanted}: not a demo recording (expected a file from ${path.join(stateDir, 'recordings')})`);
+    return { recording };
+  }
+  const matches = wanted ? refs.filter((r) => r.id.startsWith(wanted)) : refs.filter((r) => r.command === 'walk');
+  const ref = matches[0] ?? (wanted ? undefined : refs[0]);
+  if (!ref) {
+    const known = refs.slice(0, 5).map((r) => r.id).join(', ');
+    throw new UsageError(
+      wanted
+        ? `no recording '${wanted}' in ${path.join(stateDir, 'recordings')}${known ? ` (newest: ${known})` : ''}`
+        : `no recordings yet in ${path.join(stateDir, 'recordings')}: run the show on the local or Snowflake engine first`,
+    );
+  }
+  if (wanted && matches.length > 1 && !matches.some((m) => m.id === wanted)) {
+    throw new UsageError(`'${wanted}' matches ${matches.length} recordings (${matches.slice(0, 3).map((m) => m.id).join(', ')}, …): give more of the id`);
+  }
+  const recording = readRecording(ref.file);
+  if (!recording) throw new UsageError(`${ref.file}: unreadable recording`);
+  return { ref, recording };
+}
+
+/** Writes the report to --out FILE (atomically) or through `write` (stdout, from the CLI). */
+export async function reportCommand(options: CliOptions, io: { write: (text: string) => void; say: (line: string) => void }): Promise<number> {
+  const dir = stateDir();
+  const { recording } = pickRecording(dir, options.positional);
+  const runbook = await loadRunbookCached(options.runbook, [recording.engine], path.join(dir, 'cache'));
+  const markdown = renderReport(recording, runbook);
+  if (!options.out) {
+    io.write(markdown);
+    return 0;
+  }
+  const file = path.resolve(options.out);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, markdown);
+  renameSync(temp, file);
+  io.say(`Report of ${recording.id} written to ${options.out}`);
+  return 0;
 }
