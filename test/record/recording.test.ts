@@ -162,7 +162,7 @@ describe('rehearsal replays reality', () => {
     const { runbook, stateDir } = setup();
     await recordShow(runbook, stateDir, new ScriptedEngine('local', 400));
     const engine = new RehearsalEngine({ runbook, stateDir, speed: 10 });
-    expect(engine.note).toMatch(/^replaying local run of \d{4}-\d\d-\d\d \d\d:\d\d \(1 from the runbook's mocks\)$/);
+    expect(engine.note).toMatch(/^replaying local run of \d{4}-\d\d-\d\d \d\d:\d\d \(2 from the runbook's mocks\)$/);
     const started = performance.now();
     const outcome = await runStep({ engine, step: step(runbook, 'counts'), params: resolveParams(runbook.params, 'local'), signal: new AbortController().signal });
     const wall = performance.now() - started;
