@@ -73,3 +73,19 @@ export function formatCell(value: Cell, column?: string): string {
   }
   return String(value);
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** A moment as a local time of day: "14:03", or "14:03:05" with seconds. */
+export function formatTimeOfDay(at: number | Date, seconds = false): string {
+  const d = typeof at === 'number' ? new Date(at) : at;
+  const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+  return seconds ? `${hm}:${pad2(d.getSeconds())}` : hm;
+}
+
+/** A moment as a local date and time, "2026-11-20 14:03"; text that is not a date is returned as is. */
+export function formatDateTime(at: string | number | Date): string {
+  const d = at instanceof Date ? at : new Date(at);
+  if (Number.isNaN(d.getTime())) return String(at);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${formatTimeOfDay(d)}`;
+}

@@ -1,27 +1,36 @@
 /**
  * The show on screen. Renders the walkthrough state and dispatches actions; the steps themselves
- * run in ShowSession (plain async code), never here.
+ * run in ShowSession (plain async code), never here. Every row of the frame is accounted for, so
+ * the frame is always exactly one row shorter than the terminal, whatever its size or content.
  */
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import React, { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { StepOutcome } from '../core/runner.js';
 import type { ShowSession } from '../core/session.js';
-import { initialState, runningStepId, runOf, walkReducer, type WalkAction, type WalkState } from '../core/walkthrough.js';
+import { SOURCE_LABELS } from '../core/sources.js';
+import { initialState, runningStepId, runOf, walkReducer, type StepRun, type WalkAction, type WalkState } from '../core/walkthrough.js';
+import { ENGINE_BADGES } from '../engine/types.js';
+import { formatDateTime, formatDuration, formatTimeOfDay } from '../format/numbers.js';
+import type { RemoteCommand, ShowLink } from '../presenter/protocol.js';
+import { liteState } from '../presenter/protocol.js';
 import type { Runbook, Step } from '../runbook/model.js';
 import { comparisonLines } from './components/ComparisonLines.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
-import { Overlay, type OverlayState } from './components/Overlay.js';
-import { resultLines, type Line } from './components/ResultLines.js';
+import { Overlay, overlaySummary, type OverlayState } from './components/Overlay.js';
+import { architectureLines, layerRows, resultLines, type Line } from './components/ResultLines.js';
 import { StatusLine } from './components/StatusLine.js';
 import { StepHeading, talkLines } from './components/StepHeading.js';
-import { ClockProvider } from './hooks/clock.js';
+import { ClockProvider, spinnerFrame, useNow } from './hooks/clock.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
-import { actionFor, CONFIRM_KEYS, LIST_KEYS, OVERLAY_KEYS, SHOW_KEYS } from './keymap.js';
+import { actionFor, CONFIRM_KEYS, GLOBAL_KEYS, LIST_KEYS, OVERLAY_KEYS, SHOW_KEYS, type Action } from './keymap.js';
+import { clip, oneLine } from './text.js';
 import { color } from './theme.js';
 
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 16;
+/** Header (2), step heading, status line, footer (2): the rows that are always there. */
+export const CHROME_ROWS = 6;
 
 export interface AppProps {
   runbook: Runbook;
@@ -30,13 +39,122 @@ export interface AppProps {
   now?: () => number;
   /** Called once when the presenter quits, with the exit code. */
   onExit?: (code: number) => void;
+  /** The presenter console's link: the show publishes its state there and takes its commands. */
+  remote?: ShowLink;
+  /** Shown on the status line at start, e.g. why the presenter console is unavailable. */
+  initialMessage?: string;
+}
+
+interface Message {
+  text: string;
+  at: number;
 }
 
 function findStep(runbook: Runbook, id: string): Step {
   return id === runbook.restore.id ? runbook.restore : runbook.steps.find((s) => s.id === id)!;
 }
 
-export function App({ runbook, session, audience = false, now = Date.now, onExit }: AppProps) {
+/** The most recent layer counts of the show, for the architecture diagram: which step, when. */
+function latestCounts(runbook: Runbook, state: WalkState, stepId: string): { outcome?: StepOutcome; origin?: string } {
+  const own = runOf(state, stepId);
+  const candidates = Object.entries(state.runs)
+    .filter(([, run]) => run.outcome?.status === 'done' && run.outcome.queries.some((q) => layerRows(q.result)))
+    .sort(([, a], [, b]) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0));
+  const [id, run] = candidates[0] ?? [stepId, own];
+  if (!run.outcome) return {};
+  const at = run.finishedAt ? ` at ${formatTimeOfDay(run.finishedAt, true)}` : '';
+  return { outcome: run.outcome, origin: `from '${oneLine(findStep(runbook, id).title)}'${at}` };
+}
+
+/** Where the figures below came from, in one row: source, time taken, when. */
+function provenance(run: StepRun, width: number): Line | undefined {
+  const outcome = run.outcome;
+  const first = outcome?.queries[0]?.result;
+  if (!outcome || !first) return undefined;
+  const sources = [...new Set(outcome.queries.map((q) => SOURCE_LABELS[q.result.source]))].join('/');
+  const at = run.finishedAt ? ` · finished ${formatTimeOfDay(run.finishedAt, true)}` : '';
+  const qid = outcome.queries.length === 1 && first.queryId ? ` · query ${first.queryId}` : '';
+  return (
+    <Text key="prov" color={color('muted')} wrap="truncate">
+      {clip(`${sources} · ${formatDuration(outcome.elapsedMs)}${at}${qid}`, width)}
+    </Text>
+  );
+}
+
+function failureLines(outcome: StepOutcome, width: number): Line[] {
+  const e = outcome.error;
+  if (outcome.status !== 'failed' || !e) return [];
+  const lines: Line[] = [
+    <Text key="err" color={color('bad')} wrap="truncate">
+      {clip(`✗ ${oneLine(e.message)}${e.code ? ` (${e.code})` : ''}${e.where ? ` at ${e.where}` : ''}`, width)}
+    </Text>,
+  ];
+  if (e.hint) lines.push(<Text key="hint" color={color('warn')} wrap="truncate">{clip(`  ${oneLine(e.hint)}`, width)}</Text>);
+  return lines;
+}
+
+/** The current step's own run, above its (previous) result: which statement, what the engine says. */
+function RunningLine({ run, width }: { run: StepRun; width: number }) {
+  const now = useNow();
+  const statement = run.statement ? ` statement ${run.statement.index + 1}/${run.statement.count}${run.statement.label ? ` (${oneLine(run.statement.label)})` : ''}` : '';
+  const state = run.progress ? ` · ${oneLine(run.progress.state)}` : '';
+  const cancelling = run.cancelRequested ? ' · cancelling' : '';
+  return (
+    <Text color={color('accent')} wrap="truncate">
+      {clip(`${spinnerFrame(now)} running${statement}${state}${cancelling} · ${formatDuration(now - (run.startedAt ?? now))}`, width)}
+    </Text>
+  );
+}
+
+/** The body of a step: its result (or the recorded fallback, clearly marked), errors and notes. */
+function bodyLines(runbook: Runbook, session: ShowSession, step: Step, state: WalkState, width: number): Line[] {
+  const run = runOf(state, step.id);
+  if (step.display === 'comparison' && step.comparison) {
+    const outcomes = Object.fromEntries(Object.entries(state.runs).map(([id, r]) => [id, r.outcome]));
+    return comparisonLines(step.comparison, outcomes, session.params, width);
+  }
+  if (run.fallback) {
+    const recorded = run.fallback.recordedAt ? formatDateTime(run.fallback.recordedAt) : 'earlier';
+    return [
+      <Text key="fb" wrap="truncate">
+        <Text color={color('warn')} bold inverse>
+          {clip(` RECORDED ${recorded} · NOT LIVE `, width)}
+        </Text>
+        <Text color={color('muted')}>{clip(` this run ${run.status}; below is the last recorded result`, Math.max(0, width - 30))}</Text>
+      </Text>,
+      ...(run.outcome ? failureLines(run.outcome, width) : []),
+      ...resultLines(step.display, run.fallback, width),
+    ];
+  }
+  const lines: Line[] = [];
+  if (run.status === 'running') lines.push(<RunningLine key="running" run={run} width={width} />);
+  if (step.display === 'architecture') {
+    const counts = latestCounts(runbook, state, step.id);
+    lines.push(...architectureLines(counts.outcome, width, counts.origin));
+  } else {
+    const prov = provenance(run, width);
+    if (prov) lines.push(prov);
+    lines.push(...resultLines(step.display, run.outcome, width));
+  }
+  if (run.outcome) lines.unshift(...failureLines(run.outcome, width));
+  for (const [i, notice] of (run.outcome?.notices ?? []).entries()) {
+    lines.push(
+      <Text key={`n${i}`} color={color('muted')} wrap="truncate">
+        {clip(`note: ${oneLine(notice)}`, width)}
+      </Text>,
+    );
+  }
+  if (run.status === 'idle' && step.queries.length > 0 && step.display !== 'architecture') {
+    lines.push(
+      <Text key="idle" color={color('muted')} wrap="truncate">
+        {clip(`enter runs this step on the ${ENGINE_BADGES[session.engine.kind]} engine${step.destructive ? ' (asks first)' : ''}`, width)}
+      </Text>,
+    );
+  }
+  return lines;
+}
+
+export function App({ runbook, session, audience = false, now = Date.now, onExit, remote, initialMessage }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const [state, dispatch] = useReducer(walkReducer, undefined, () =>
@@ -47,27 +165,27 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
     ),
   );
   const [overlay, setOverlayState] = useState<OverlayState>({ kind: 'none' });
-  // Keys can arrive faster than renders: handlers read the latest overlay from the ref.
+  // Keys can arrive faster than renders: handlers read the latest overlay and state from refs.
   const overlayRef = useRef<OverlayState>(overlay);
   const setOverlay = useCallback((next: OverlayState) => {
     overlayRef.current = next;
     setOverlayState(next);
   }, []);
-  const [scroll, setScroll] = useState(0);
-  const [message, setMessage] = useState<string | undefined>();
-  const [ctrlCArmed, setCtrlCArmed] = useState(false);
-  // The latest state, ahead of renders: keys typed quickly act on where the show really is.
   const stateRef = useRef<WalkState>(state);
   const act = useCallback((action: WalkAction) => {
     stateRef.current = walkReducer(stateRef.current, action);
     dispatch(action);
   }, []);
+  // The body's scroll belongs to the step it was scrolled on: arriving on a step starts at the top.
+  const [scroll, setScroll] = useState({ step: 0, offset: 0 });
+  const [message, setMessageState] = useState<Message | undefined>(() => (initialMessage ? { text: initialMessage, at: now() } : undefined));
+  const say = useCallback((text: string | undefined) => setMessageState(text ? { text, at: now() } : undefined), [now]);
+  const ctrlCArmed = useRef(false);
+  const restorePending = useRef(false);
   const quitting = useRef(false);
 
   const step = runbook.steps[state.current]!;
   const running = runningStepId(state);
-
-  useEffect(() => setScroll(0), [state.current]);
 
   const quit = useCallback(
     (code: number) => {
@@ -83,29 +201,42 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
 
   const start = useCallback(
     (target: Step) => {
-      if (runningStepId(stateRef.current)) {
-        setMessage(`'${runningStepId(stateRef.current)}' is still running: wait for it, or Ctrl-C to cancel it`);
+      const busy = runningStepId(stateRef.current);
+      if (busy) {
+        say(`'${busy}' is still running: wait for it, or Ctrl-C to cancel it`);
         return;
       }
       if (target.queries.length === 0) {
-        setMessage('nothing to run on this step');
+        say('nothing to run on this step');
         return;
       }
-      setMessage(undefined);
+      say(undefined);
       act({ type: 'started', stepId: target.id, at: now() });
       void session
         .run(target, (event) => {
           if (event.type === 'statement') act({ type: 'statement', stepId: target.id, index: event.index, count: event.count, label: event.label });
           else act({ type: 'progress', stepId: target.id, progress: event.progress });
         })
-        .then((outcome: StepOutcome) => act({ type: 'finished', stepId: target.id, outcome, at: now() }));
+        .catch((error: unknown): StepOutcome => ({ status: 'failed', queries: [], elapsedMs: 0, notices: [], error: { message: error instanceof Error ? error.message : String(error) } }))
+        .then((outcome: StepOutcome) => {
+          act({ type: 'finished', stepId: target.id, outcome, at: now() });
+          // A step that finished in the background says so wherever the presenter is.
+          const here = stateRef.current.stepIds[stateRef.current.current];
+          if (target.id !== here && !(target.id === runbook.restore.id && overlayRef.current.kind === 'restore')) {
+            const mark = outcome.status === 'done' ? '✓' : outcome.status === 'failed' ? '✗' : '–';
+            const run = runOf(stateRef.current, target.id);
+            // Wall time: a cancelled step's own figure only counts the statements that finished.
+            const took = formatDuration((run.finishedAt ?? now()) - (run.startedAt ?? now()));
+            say(`${mark} '${oneLine(target.title)}' ${outcome.status} after ${took}${target.id !== runbook.restore.id ? ' (g to jump there)' : ''}`);
+          }
+        });
     },
-    [session, now, act],
+    [session, now, act, say, runbook.restore.id],
   );
 
   const askToRun = useCallback(
     (target: Step) => {
-      if (target.destructive && target.queries.length > 0) setOverlay({ kind: 'confirm', stepId: target.id });
+      if (target.destructive && target.queries.length > 0 && !runningStepId(stateRef.current)) setOverlay({ kind: 'confirm', stepId: target.id, scroll: 0 });
       else start(target);
     },
     [start, setOverlay],
@@ -113,78 +244,96 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
 
   const openRestore = useCallback(() => {
     const busy = runningStepId(stateRef.current);
-    if (busy && busy !== runbook.restore.id) setOverlay({ kind: 'cancel-first', stepId: busy });
-    else setOverlay({ kind: 'restore' });
+    const kind = overlayRef.current.kind;
+    if (kind === 'restore' || kind === 'cancel-first') return;
+    if (busy && busy !== runbook.restore.id) setOverlay({ kind: 'cancel-first', stepId: busy, scroll: 0 });
+    else setOverlay({ kind: 'restore', scroll: 0 });
   }, [runbook.restore.id, setOverlay]);
 
-  const onKey = useCallback(
-    (input: string, key: Key) => {
-      const busy = runningStepId(stateRef.current);
-      // Ctrl-C works everywhere: cancel first, quit on the second press.
-      if (key.ctrl && input === 'c') {
-        if (busy && !stateRef.current.runs[busy]?.cancelRequested) {
-          act({ type: 'cancel-requested', stepId: busy });
-          session.cancel();
-          setMessage(`cancelling '${busy}'… (Ctrl-C again to quit)`);
-          setCtrlCArmed(true);
-        } else if (ctrlCArmed || !busy) {
-          if (ctrlCArmed) quit(130);
-          else {
-            setCtrlCArmed(true);
-            setMessage('press Ctrl-C again to quit');
-          }
-        } else quit(130);
-        return;
-      }
-      setCtrlCArmed(false);
+  const cancelRunning = useCallback((): boolean => {
+    const busy = runningStepId(stateRef.current);
+    if (!busy || stateRef.current.runs[busy]?.cancelRequested) return false;
+    act({ type: 'cancel-requested', stepId: busy });
+    session.cancel();
+    return true;
+  }, [act, session]);
 
+  const navigate = useCallback(
+    (action: WalkAction) => {
+      act(action);
+      say(undefined);
+    },
+    [act, say],
+  );
+
+  const fallback = useCallback(() => {
+    const current = runbook.steps[stateRef.current.current]!;
+    const run = runOf(stateRef.current, current.id);
+    if (run.status !== 'failed' && run.status !== 'cancelled') {
+      say(`f shows the recorded result of a step whose live run failed; '${current.id}' has not failed`);
+      return;
+    }
+    const outcome = session.fallback(current.id);
+    if (!outcome) {
+      say(`no recording of this step yet ('${current.id}')`);
+      return;
+    }
+    act({ type: 'fallback', stepId: current.id, outcome });
+    say(undefined);
+  }, [runbook, session, act, say]);
+
+  /** One action in the context of whatever is on screen: keys and the presenter console both land here. */
+  const perform = useCallback(
+    (action: Action | undefined) => {
       const overlay = overlayRef.current;
+      const s = stateRef.current;
       switch (overlay.kind) {
         case 'help':
-        case 'sql': {
-          const action = actionFor(OVERLAY_KEYS, input, key);
+        case 'sql':
           if (action === 'dismiss') setOverlay({ kind: 'none' });
           else if (action === 'scrollDown') setOverlay({ ...overlay, scroll: overlay.scroll + 1 });
           else if (action === 'scrollUp') setOverlay({ ...overlay, scroll: Math.max(0, overlay.scroll - 1) });
           return;
-        }
         case 'jump': {
-          const action = actionFor(LIST_KEYS, input, key);
           const last = runbook.steps.length - 1;
           if (action === 'dismiss') setOverlay({ kind: 'none' });
           else if (action === 'scrollDown') setOverlay({ kind: 'jump', cursor: Math.min(last, overlay.cursor + 1) });
           else if (action === 'scrollUp') setOverlay({ kind: 'jump', cursor: Math.max(0, overlay.cursor - 1) });
           else if (action === 'confirm') {
-            act({ type: 'jump', index: overlay.cursor, at: now() });
             setOverlay({ kind: 'none' });
+            navigate({ type: 'jump', index: overlay.cursor, at: now() });
           }
           return;
         }
         case 'quit':
         case 'confirm':
-        case 'cancel-first': {
-          const action = actionFor(CONFIRM_KEYS, input, key);
-          if (action === 'dismiss') setOverlay({ kind: 'none' });
+        case 'cancel-first':
+        case 'restore': {
+          if (action === 'scrollDown') return setOverlay({ ...overlay, scroll: overlay.scroll + 1 });
+          if (action === 'scrollUp') return setOverlay({ ...overlay, scroll: Math.max(0, overlay.scroll - 1) });
+          if (action === 'dismiss') {
+            if (overlay.kind === 'restore') restorePending.current = false;
+            return setOverlay({ kind: 'none' });
+          }
           if (action !== 'confirm') return;
-          if (overlay.kind === 'quit') quit(0);
-          else if (overlay.kind === 'confirm') {
+          if (overlay.kind === 'quit') {
+            cancelRunning();
+            quit(0);
+          } else if (overlay.kind === 'confirm') {
             setOverlay({ kind: 'none' });
             start(findStep(runbook, overlay.stepId));
+          } else if (overlay.kind === 'cancel-first') {
+            cancelRunning();
+            setOverlay({ kind: 'restore', scroll: 0 });
           } else {
-            act({ type: 'cancel-requested', stepId: overlay.stepId });
-            session.cancel();
-            setOverlay({ kind: 'restore' });
-          }
-          return;
-        }
-        case 'restore': {
-          const restoreRun = runOf(stateRef.current, runbook.restore.id);
-          const action = actionFor(CONFIRM_KEYS, input, key);
-          if (restoreRun.status === 'running') return;
-          if (action === 'dismiss' || key.escape) setOverlay({ kind: 'none' });
-          else if (action === 'confirm') {
-            if (busy) setMessage(`waiting for '${busy}' to stop before restoring…`);
-            else start(runbook.restore);
+            const restoreRun = runOf(s, runbook.restore.id);
+            if (restoreRun.status === 'running' || restoreRun.status === 'done') return;
+            const busy = runningStepId(s);
+            if (busy) {
+              // Confirmed while the cancelled step winds down: restore starts the moment it stops.
+              restorePending.current = true;
+              say(`waiting for '${busy}' to stop, then restoring…`);
+            } else start(runbook.restore);
           }
           return;
         }
@@ -192,18 +341,21 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
           break;
       }
 
-      switch (actionFor(SHOW_KEYS, input, key)) {
+      switch (action) {
         case 'next':
-          act({ type: 'next', at: now() });
+          navigate({ type: 'next', at: now() });
           break;
         case 'previous':
-          act({ type: 'previous', at: now() });
+          navigate({ type: 'previous', at: now() });
           break;
         case 'run':
-          askToRun(runbook.steps[stateRef.current.current]!);
+          askToRun(runbook.steps[s.current]!);
+          break;
+        case 'fallback':
+          fallback();
           break;
         case 'jump':
-          setOverlay({ kind: 'jump', cursor: stateRef.current.current });
+          setOverlay({ kind: 'jump', cursor: s.current });
           break;
         case 'help':
           setOverlay({ kind: 'help', scroll: 0 });
@@ -215,94 +367,178 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
           openRestore();
           break;
         case 'scrollDown':
-          setScroll((s) => s + 1);
+          setScroll((prev) => ({ step: s.current, offset: (prev.step === s.current ? prev.offset : 0) + 1 }));
           break;
         case 'scrollUp':
-          setScroll((s) => Math.max(0, s - 1));
+          setScroll((prev) => ({ step: s.current, offset: Math.max(0, (prev.step === s.current ? prev.offset : 0) - 1) }));
           break;
         case 'quit':
-          setOverlay({ kind: 'quit' });
+          setOverlay({ kind: 'quit', scroll: 0 });
           break;
         default:
           break;
       }
     },
-    [ctrlCArmed, runbook, session, askToRun, openRestore, start, quit, now, setOverlay, act],
+    [runbook, now, setOverlay, navigate, cancelRunning, quit, start, say, askToRun, fallback, openRestore],
+  );
+
+  const onKey = useCallback(
+    (input: string, key: Key) => {
+      const global = actionFor(GLOBAL_KEYS, input, key);
+      // Ctrl-C works everywhere: cancel first, quit on the second press.
+      if (global === 'cancel') {
+        if (cancelRunning()) {
+          say(`cancelling '${runningStepId(stateRef.current)}'… (Ctrl-C again to quit)`);
+          ctrlCArmed.current = true;
+        } else if (ctrlCArmed.current) quit(130);
+        else {
+          ctrlCArmed.current = true;
+          say('press Ctrl-C again to quit');
+        }
+        return;
+      }
+      ctrlCArmed.current = false;
+      if (global === 'restore') return openRestore();
+      const kind = overlayRef.current.kind;
+      const map = kind === 'none' ? SHOW_KEYS : kind === 'help' || kind === 'sql' ? OVERLAY_KEYS : kind === 'jump' ? LIST_KEYS : CONFIRM_KEYS;
+      perform(actionFor(map, input, key));
+    },
+    [cancelRunning, quit, say, openRestore, perform],
   );
 
   useInput(onKey);
 
-  // Restore asked for while another step was being cancelled: start it once that step stopped.
-  const restoreWanted = overlay.kind === 'restore';
+  // The presenter console: its commands go through the same `perform` as the keys.
+  const onRemote = useCallback(
+    (command: RemoteCommand) => {
+      const kind = overlayRef.current.kind;
+      const modal = kind === 'quit' || kind === 'confirm' || kind === 'cancel-first' || kind === 'restore';
+      switch (command.action) {
+        case 'cancel':
+          if (!cancelRunning()) remote?.reply('nothing is running');
+          return;
+        case 'restore':
+          return openRestore();
+        case 'confirm':
+        case 'dismiss':
+          if (kind === 'none') remote?.reply('the show is not asking anything');
+          else perform(command.action);
+          return;
+        default:
+          break;
+      }
+      if (modal) {
+        remote?.reply('the show is asking a question: answer it first (y or esc)');
+        return;
+      }
+      // Moving from the console closes what only shows something (help, SQL, the jump list).
+      if (kind !== 'none') setOverlay({ kind: 'none' });
+      if (command.action === 'jump') {
+        if (command.index === undefined || command.index >= runbook.steps.length) remote?.reply('no such step');
+        else navigate({ type: 'jump', index: command.index, at: now() });
+      } else if (command.action === 'run') askToRun(runbook.steps[stateRef.current.current]!);
+      else perform(command.action);
+    },
+    [remote, runbook, now, cancelRunning, openRestore, perform, setOverlay, navigate, askToRun],
+  );
+  useEffect(() => remote?.onCommand(onRemote), [remote, onRemote]);
+
   useEffect(() => {
-    if (restoreWanted && !running && message?.startsWith('waiting for')) {
-      setMessage(undefined);
-      start(runbook.restore);
+    if (!remote) return;
+    const expected = running ? session.expectedMs(running) : undefined;
+    remote.publish({
+      state: liteState(state),
+      expectedMs: running && expected !== undefined ? { [running]: expected } : {},
+      message,
+      dialog: overlaySummary(overlay, runbook, state),
+    });
+  }, [remote, state, overlay, message, running, session, runbook]);
+
+  // Restore confirmed while another step was being cancelled: start it once that step stopped.
+  useEffect(() => {
+    if (restorePending.current && !running) {
+      restorePending.current = false;
+      if (overlayRef.current.kind === 'restore') start(runbook.restore);
     }
-  }, [restoreWanted, running, message, start, runbook.restore]);
+  }, [running, start, runbook.restore]);
+
+  const expectedMs = useCallback((id: string) => session.expectedMs(id), [session]);
+  const engine = { kind: session.engine.kind, note: session.engine.note };
+  const frameHeight = Math.max(0, rows - 1);
 
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
+    const dialog = overlaySummary(overlay, runbook, state);
+    const lines = [
+      `The terminal is ${columns}×${rows}: make it at least ${MIN_COLUMNS}×${MIN_ROWS} to show the runbook.`,
+      running ? `Still running: ${running}.` : '',
+      dialog ? `Open: ${dialog.title} (${dialog.hint})` : 'Keys still work (q quits, R restores).',
+    ].filter(Boolean);
+    // Word-wrapped by Ink inside a box that clips: at any size the message fits or is cut, never scrolls.
     return (
-      <Box height={Math.max(1, rows - 1)} flexDirection="column">
-        <Text color={color('warn')} wrap="wrap">
-          The terminal is {columns}×{rows}: make it at least {MIN_COLUMNS}×{MIN_ROWS} to show the runbook. (q quits, R restores)
-        </Text>
-      </Box>
+      <ClockProvider fast={false} now={now}>
+        <Box height={frameHeight} width={columns} flexDirection="column" overflow="hidden">
+          {lines.map((l, i) => (
+            <Text key={i} color={color(i === 0 ? 'warn' : 'muted')} wrap="wrap">
+              {l}
+            </Text>
+          ))}
+        </Box>
+      </ClockProvider>
     );
   }
 
   const width = columns - 2;
-  const run = runOf(state, step.id);
-  const outcomes = Object.fromEntries(Object.entries(state.runs).map(([id, r]) => [id, r.outcome]));
-  const talk = audience ? [] : talkLines(step.talk, width);
-  const body: Line[] =
-    step.display === 'comparison' && step.comparison
-      ? comparisonLines(step.comparison, outcomes, session.params, width)
-      : resultLines(step.display, run.outcome, width);
-  if (run.outcome?.status === 'failed') {
-    const e = run.outcome.error;
-    body.unshift(
-      <Text key="err" color={color('bad')} wrap="truncate">
-        ✗ {e?.message}
-        {e?.code ? ` (${e.code})` : ''}
-        {e?.where ? ` at ${e.where}` : ''}
-      </Text>,
+  const available = Math.max(0, frameHeight - CHROME_ROWS);
+  let region: React.ReactNode;
+  let more: string | undefined;
+  if (overlay.kind !== 'none') {
+    region = (
+      <Overlay overlay={overlay} runbook={runbook} step={step} state={state} height={available} width={width} engine={session.engine.kind} params={session.params} expectedMs={expectedMs} />
     );
-    if (e?.hint) body.splice(1, 0, <Text key="hint" color={color('warn')} wrap="truncate">  {e.hint}</Text>);
+  } else {
+    const body = bodyLines(runbook, session, step, state, width);
+    let talk = audience ? [] : talkLines(step.talk, width);
+    const gap = talk.length > 0 && body.length > 0 ? 1 : 0;
+    // Talk and result share the space; when both do not fit, each gets at least half.
+    let talkRows = talk.length;
+    if (talk.length + gap + body.length > available) {
+      talkRows = Math.min(talk.length, Math.max(Math.ceil((available - gap) / 2), available - gap - body.length));
+    }
+    talkRows = Math.max(0, Math.min(talkRows, available));
+    if (talkRows < talk.length) {
+      const hidden = talk.length - talkRows + 1;
+      talk = [
+        ...talk.slice(0, Math.max(0, talkRows - 1)),
+        <Text key="talk-more" color={color('muted')} wrap="truncate">
+          {`    … ${hidden} more row${hidden === 1 ? '' : 's'} of talk (demo presenter shows them all)`}
+        </Text>,
+      ].slice(0, talkRows);
+    }
+    const bodyRows = Math.max(0, available - talk.length - (talk.length > 0 && body.length > 0 ? 1 : 0));
+    const maxOffset = Math.max(0, body.length - bodyRows);
+    const offset = Math.min(scroll.step === state.current ? scroll.offset : 0, maxOffset);
+    const shown = body.slice(offset, offset + bodyRows);
+    if (body.length > bodyRows && bodyRows > 0) more = `${offset + 1}-${offset + shown.length}/${body.length} ↑↓`;
+    region = (
+      <>
+        {talk}
+        {talk.length > 0 && shown.length > 0 ? <Text> </Text> : null}
+        {shown}
+      </>
+    );
   }
-  for (const [i, notice] of (run.outcome?.notices ?? []).entries()) {
-    body.push(<Text key={`n${i}`} color={color('muted')} wrap="truncate">note: {notice}</Text>);
-  }
-
-  // Fixed chrome: header, rule, heading, blank, status, footer (2). Talk and result share the rest.
-  const chrome = 7;
-  const available = Math.max(1, rows - 1 - chrome);
-  const talkShown = talk.slice(0, Math.max(0, Math.min(talk.length, available - 3)));
-  const bodyHeight = Math.max(1, available - talkShown.length - (talkShown.length > 0 ? 1 : 0));
-  const maxScroll = Math.max(0, body.length - bodyHeight);
-  const offset = Math.min(scroll, maxScroll);
-  const shown = body.slice(offset, offset + bodyHeight);
-  const more = body.length > bodyHeight;
 
   return (
     <ClockProvider fast={running !== undefined} now={now}>
-      <Box flexDirection="column" height={rows - 1} width={columns} paddingX={1}>
-        <Header runbook={runbook} state={state} engine={session.engine.kind} width={width} />
-        <Text color={color('muted')}>{'─'.repeat(width)}</Text>
-        <StepHeading step={step} state={state} width={width} />
-        {talkShown}
-        {talkShown.length > 0 ? <Text> </Text> : null}
-        <Box flexDirection="column" height={bodyHeight} overflow="hidden">
-          {overlay.kind === 'none' ? shown : null}
-          {overlay.kind !== 'none' ? (
-            <Overlay overlay={overlay} runbook={runbook} step={step} state={state} height={bodyHeight} width={width} engine={session.engine.kind} params={session.params} />
-          ) : null}
+      <Box flexDirection="column" height={frameHeight} width={columns} paddingX={1} overflow="hidden">
+        <Header show={runbook} state={state} engine={engine} width={width} />
+        <StepHeading step={step} index={state.current} state={state} width={width} />
+        <Box flexDirection="column" height={available} overflow="hidden">
+          {region}
         </Box>
-        <Box flexGrow={1} />
-        <StatusLine runbook={runbook} state={state} message={message} more={more ? `${offset + 1}-${offset + shown.length}/${body.length} ↑↓` : undefined} width={width} />
-        <Footer runbook={runbook} state={state} width={width} />
+        <StatusLine show={runbook} state={state} message={message} more={more} width={width} expectedMs={expectedMs} />
+        <Footer show={runbook} state={state} width={width} />
       </Box>
     </ClockProvider>
   );
 }
-

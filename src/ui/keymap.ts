@@ -1,6 +1,6 @@
 /**
- * The one key map: input handling and the help overlay are both generated from it, so what the
- * help says is what the keys do.
+ * The one key map: input handling, the help overlay, the footer hints and the presenter console's
+ * keys are all generated from these tables, so what the help says is what the keys do.
  */
 import type { Key } from 'ink';
 
@@ -14,6 +14,7 @@ export type Action =
   | 'cancel'
   | 'restore'
   | 'sql'
+  | 'fallback'
   | 'scrollUp'
   | 'scrollDown'
   | 'confirm'
@@ -26,12 +27,18 @@ export interface Binding {
   description: string;
 }
 
-export const SHOW_KEYS: readonly Binding[] = [
-  { action: 'next', keys: ['→', 'space', 'n'], description: 'next step' },
-  { action: 'previous', keys: ['←', 'p'], description: 'previous step' },
-  { action: 'run', keys: ['enter'], description: 'run this step' },
+/** Keys that work on every screen, over any dialog: the presenter must never be stuck. */
+export const GLOBAL_KEYS: readonly Binding[] = [
   { action: 'cancel', keys: ['ctrl+c'], description: 'cancel the running step (press again to quit)' },
-  { action: 'restore', keys: ['R'], description: 'restore the original data (asks first)' },
+  { action: 'restore', keys: ['R'], description: 'restore the original data (asks first; offers to cancel a running step)' },
+];
+
+/** On a step, with no dialog open. */
+export const SHOW_KEYS: readonly Binding[] = [
+  { action: 'next', keys: ['→', 'space', 'n'], description: 'next step (a running step goes on in the background)' },
+  { action: 'previous', keys: ['←', 'p'], description: 'previous step' },
+  { action: 'run', keys: ['enter'], description: 'run this step (a destructive step asks first, every time)' },
+  { action: 'fallback', keys: ['f'], description: "after a failure: show this step's last recorded result" },
   { action: 'jump', keys: ['g'], description: 'jump to a step' },
   { action: 'sql', keys: ['s'], description: "show this step's SQL" },
   { action: 'scrollDown', keys: ['↓', 'j'], description: 'scroll down' },
@@ -51,7 +58,9 @@ export const LIST_KEYS: readonly Binding[] = [
 /** In a yes/no dialog. */
 export const CONFIRM_KEYS: readonly Binding[] = [
   { action: 'confirm', keys: ['y'], description: 'yes' },
-  { action: 'dismiss', keys: ['n', 'escape'], description: 'no' },
+  { action: 'dismiss', keys: ['n', 'escape'], description: 'no / close' },
+  { action: 'scrollDown', keys: ['↓', 'j'], description: 'scroll down' },
+  { action: 'scrollUp', keys: ['↑', 'k'], description: 'scroll up' },
 ];
 
 /** In an overlay that only shows something (help, SQL). */
@@ -59,6 +68,32 @@ export const OVERLAY_KEYS: readonly Binding[] = [
   { action: 'scrollDown', keys: ['↓', 'j'], description: 'scroll down' },
   { action: 'scrollUp', keys: ['↑', 'k'], description: 'scroll up' },
   { action: 'dismiss', keys: ['escape', 'q', '?', 's'], description: 'close' },
+];
+
+/**
+ * The presenter console (`demo presenter`). Its actions are sent to the show and handled there
+ * exactly as the show's own keys; quit only leaves the console.
+ */
+export const PRESENTER_KEYS: readonly Binding[] = [
+  { action: 'next', keys: ['→', 'space', 'n'], description: 'next step' },
+  { action: 'previous', keys: ['←', 'p'], description: 'previous step' },
+  { action: 'run', keys: ['enter'], description: 'run the current step' },
+  { action: 'jump', keys: ['g'], description: 'jump to a step' },
+  { action: 'restore', keys: ['R'], description: 'open restore on the show' },
+  { action: 'cancel', keys: ['ctrl+c'], description: 'cancel the running step' },
+  { action: 'confirm', keys: ['y'], description: "answer yes to the show's question" },
+  { action: 'dismiss', keys: ['escape'], description: "answer no / close the show's dialog" },
+  { action: 'scrollDown', keys: ['↓', 'j'], description: 'scroll the talking points' },
+  { action: 'scrollUp', keys: ['↑', 'k'], description: 'scroll the talking points' },
+  { action: 'quit', keys: ['q'], description: 'leave the console (the show goes on)' },
+];
+
+/** The help overlay's sections, in order. */
+export const HELP_SECTIONS: ReadonlyArray<{ title: string; bindings: readonly Binding[] }> = [
+  { title: 'Anywhere', bindings: GLOBAL_KEYS },
+  { title: 'On a step', bindings: SHOW_KEYS },
+  { title: 'In the jump list', bindings: LIST_KEYS },
+  { title: 'In a question', bindings: CONFIRM_KEYS },
 ];
 
 function matches(name: string, input: string, key: Key): boolean {
@@ -90,4 +125,9 @@ export function actionFor(bindings: readonly Binding[], input: string, key: Key)
 
 export function keyLabel(binding: Binding): string {
   return binding.keys.join(' ');
+}
+
+/** The first key of an action, for a hint such as "R restore". */
+export function firstKey(bindings: readonly Binding[], action: Action): string {
+  return bindings.find((b) => b.action === action)?.keys[0] ?? '';
 }

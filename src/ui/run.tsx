@@ -1,18 +1,16 @@
 /**
- * Starts the full-screen show: alternate screen in, render, and the terminal restored on every
- * way out (quit, error, signal). Ink 6.8 has no alternate-screen option, so we do it here.
+ * Starts the full-screen show: the engine, the session, the presenter console's socket, and the
+ * App inside the full-screen lifecycle (alternate screen, terminal restored on every way out).
  */
-import { render } from 'ink';
 import React from 'react';
 import type { CliOptions } from '../cli/args.js';
 import { ShowSession } from '../core/session.js';
 import { createEngine } from '../engine/create.js';
+import { startPresenterServer, type PresenterServer } from '../presenter/server.js';
 import type { Runbook } from '../runbook/model.js';
 import type { ParamValue } from '../runbook/sql.js';
 import { App } from './App.js';
-
-const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
-const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';
+import { runFullScreen } from './screen.js';
 
 export async function runTui(options: {
   runbook: Runbook;
@@ -28,40 +26,40 @@ export async function runTui(options: {
   });
   const session = new ShowSession(engine, options.params);
 
-  let left = false;
-  const leave = () => {
-    if (left) return;
-    left = true;
-    process.stdout.write(LEAVE_ALT_SCREEN);
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    void session.close().finally(() => {
-      instance.unmount();
-      leave();
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+  // The show goes on without the console if its socket cannot be had (another show owns it, a
+  // path too long for a socket…); the reason is shown on the status line.
+  let server: PresenterServer | undefined;
+  let serverProblem: string | undefined;
+  try {
+    server = await startPresenterServer({
+      stateDir: options.stateDir,
+      show: options.runbook,
+      engine: { kind: engine.kind, note: engine.note },
+      audience: options.options.audience,
     });
-  };
-  const onCrash = (error: unknown) => {
-    leave();
-    process.stderr.write(`demo: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGHUP', onSignal);
-  process.once('uncaughtException', onCrash);
-  process.once('unhandledRejection', onCrash);
-  process.once('exit', leave);
+  } catch (error) {
+    serverProblem = `presenter console unavailable: ${error instanceof Error ? error.message : String(error)}`;
+  }
 
   let code = 0;
-  process.stdout.write(ENTER_ALT_SCREEN);
-  const instance = render(<App runbook={options.runbook} session={session} audience={options.options.audience} onExit={(c) => (code = c)} />, {
-    exitOnCtrlC: false,
-    patchConsole: false,
-  });
-  try {
-    await instance.waitUntilExit();
-  } finally {
-    leave();
-  }
+  await runFullScreen(
+    <App
+      runbook={options.runbook}
+      session={session}
+      audience={options.options.audience}
+      remote={server}
+      initialMessage={serverProblem}
+      onExit={(c) => (code = c)}
+    />,
+    {
+      cleanup: async () => {
+        server?.close();
+        await session.close();
+      },
+      cleanupSync: () => server?.closeSync(),
+      maxFps: 60,
+    },
+  );
+  server?.close();
   return code;
 }

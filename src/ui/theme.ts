@@ -17,6 +17,11 @@ const palette = {
   bronze: 'yellow',
   silver: 'white',
   gold: 'yellowBright',
+  sqlKeyword: 'cyanBright',
+  sqlString: 'green',
+  sqlNumber: 'magentaBright',
+  sqlComment: 'gray',
+  sqlName: 'yellow',
 } as const;
 
 export type ThemeColor = keyof typeof palette;

@@ -49,8 +49,8 @@ describe('the show on screen', () => {
     expect(frame).toContain('REHEARSAL');
     expect(frame).toContain('Test show');
     expect(frame).toContain('• We have data.');
-    expect(frame).toContain('PAUSE — for effect');
-    expect(frame).toContain('Next: Scale');
+    expect(frame).toContain('PAUSE · for effect');
+    expect(frame).toContain('Next: 2. Scale');
   });
 
   it('moves with → space n and ← p', async () => {

@@ -1,14 +1,21 @@
-/** The comparison: our column from this run's measurements, the others as the runbook's claims. */
+/**
+ * The comparison: our column from this run's measurements, the others as the runbook's claims with
+ * their sources. Measured values are bold (green), claims italic grey in quotes, so the two never
+ * look alike, with or without colour; a time measured here is drawn against the claimed times.
+ */
 import { Text } from 'ink';
 import React from 'react';
-import { oursCell, type ComparisonCell } from '../../core/comparison.js';
+import { claimRangeMs, oursCell, type ComparisonCell } from '../../core/comparison.js';
 import type { StepOutcome } from '../../core/runner.js';
 import type { Comparison } from '../../runbook/schema.js';
+import { clip, oneLine, wrap } from '../text.js';
 import { color } from '../theme.js';
 import type { Line } from './ResultLines.js';
 
-function cellText(cell: ComparisonCell): string {
-  return cell.source ? `${cell.text} [${cell.source}]` : cell.text;
+const OURS = 'Snowflake (this run)';
+
+function kindColor(cell: ComparisonCell) {
+  return color(cell.kind === 'measured' ? 'measured' : cell.kind === 'estimate' ? 'warn' : cell.kind === 'missing' ? 'muted' : 'claim');
 }
 
 export function comparisonLines(
@@ -18,49 +25,128 @@ export function comparisonLines(
   width: number,
 ): Line[] {
   const ours = comparison.rows.map((row) => oursCell(row, outcomes, params));
-  const headers = ['', 'Snowflake (this run)', ...comparison.competitors];
-  const body = comparison.rows.map((row, i) => [row.feature, cellText(ours[i]!), ...comparison.competitors.map((c) => row.others[c]?.value ?? '—')]);
+  // Every distinct claim source gets a footnote number, listed under the table.
+  const sources: string[] = [];
+  const note = (source?: string) => {
+    if (!source) return '';
+    if (!sources.includes(source)) sources.push(source);
+    return ` [${sources.indexOf(source) + 1}]`;
+  };
+  const claimText = (value: string, source?: string) => `“${oneLine(value)}”${note(source)}`;
+  const oursText = (cell: ComparisonCell) =>
+    cell.kind === 'claim' ? claimText(cell.text) : `${cell.text}${cell.source ? ` · ${cell.source}` : ''}`;
+  const headers = ['', OURS, ...comparison.competitors];
+  const body = comparison.rows.map((row, i) => [
+    oneLine(row.feature),
+    oursText(ours[i]!),
+    ...comparison.competitors.map((c) => (row.others[c] ? claimText(row.others[c].value, row.others[c].source) : '—')),
+  ]);
+
+  // Column widths: natural, then the widest column gives way until the table fits; cells wrap.
+  const gap = 2;
   const widths = headers.map((h, c) => Math.max(h.length, ...body.map((r) => r[c]!.length)));
-  const budget = width - 2 * (headers.length - 1);
-  while (widths.reduce((a, b) => a + b, 0) > budget && Math.max(...widths) > 8) {
+  const budget = Math.max(headers.length * 6, width - gap * (headers.length - 1));
+  while (widths.reduce((a, b) => a + b, 0) > budget) {
     const widest = widths.indexOf(Math.max(...widths));
+    if (widths[widest]! <= 6) break;
     widths[widest] = widths[widest]! - 1;
   }
-  const fit = (text: string, c: number) => (text.length > widths[c]! ? `${text.slice(0, widths[c]! - 1)}…` : text.padEnd(widths[c]!));
-  const kindColor = (cell: ComparisonCell) =>
-    color(cell.kind === 'measured' ? 'measured' : cell.kind === 'estimate' ? 'warn' : cell.kind === 'missing' ? 'muted' : 'claim');
+  const sep = ' '.repeat(gap);
   const lines: Line[] = [
     <Text key="h" bold color={color('accent')} wrap="truncate">
-      {headers.map(fit).join('  ')}
+      {headers.map((h, c) => clip(h, widths[c]!).padEnd(widths[c]!)).join(sep)}
     </Text>,
   ];
-  body.forEach((row, i) => {
-    const cell = ours[i]!;
-    lines.push(
-      <Text key={`r${i}`} wrap="truncate">
-        <Text bold>{fit(row[0]!, 0)}</Text>
-        {'  '}
-        <Text color={kindColor(cell)} bold={cell.kind === 'measured'} italic={cell.kind !== 'measured'}>
-          {fit(row[1]!, 1)}
-        </Text>
-        {'  '}
-        <Text color={color('claim')} italic>
-          {row.slice(2).map((t, k) => fit(t, k + 2)).join('  ')}
-        </Text>
-      </Text>,
-    );
+  body.forEach((row, r) => {
+    const cells = row.map((text, c) => wrap(text, widths[c]!));
+    const height = Math.max(...cells.map((c) => c.length));
+    for (let k = 0; k < height; k++) {
+      const piece = (c: number) => (cells[c]![k] ?? '').padEnd(widths[c]!);
+      const cell = ours[r]!;
+      lines.push(
+        <Text key={`r${r}-${k}`} wrap="truncate">
+          <Text bold>{piece(0)}</Text>
+          {sep}
+          <Text color={kindColor(cell)} bold={cell.kind === 'measured'} italic={cell.kind !== 'measured'}>
+            {piece(1)}
+          </Text>
+          {sep}
+          <Text color={color('claim')} italic>
+            {comparison.competitors.map((_, c) => piece(c + 2)).join(sep)}
+          </Text>
+        </Text>,
+      );
+    }
   });
-  const sources = [...new Set(comparison.rows.flatMap((r) => Object.values(r.others).map((o) => o.source).filter(Boolean)))];
-  lines.push(<Text key="gap"> </Text>);
+
+  lines.push(<Text key="legend-gap"> </Text>);
   lines.push(
-    <Text key="legend" color={color('muted')} wrap="truncate">
-      bold green: measured in this run · yellow: estimate · italic grey: claims, not measured here
+    <Text key="legend" wrap="truncate">
+      <Text color={color('measured')} bold>
+        bold: measured in this run
+      </Text>
+      <Text color={color('muted')}> · </Text>
+      <Text color={color('warn')} italic>
+        estimate
+      </Text>
+      <Text color={color('muted')}> · </Text>
+      <Text color={color('claim')} italic>
+        “quoted”: a claim, not measured here
+      </Text>
     </Text>,
   );
+
+  // Bars: wherever we measured a time and the others claim one, the picture says it.
+  comparison.rows.forEach((row, r) => {
+    const cell = ours[r]!;
+    if (cell.ms === undefined) return;
+    const claims = comparison.competitors
+      .map((c) => ({ name: c, value: row.others[c]?.value ?? '', range: claimRangeMs(row.others[c]?.value ?? '') }))
+      .filter((c) => c.range !== undefined);
+    if (claims.length === 0) return;
+    const label = Math.min(24, Math.max(OURS.length, ...claims.map((c) => c.name.length)));
+    const max = Math.max(cell.ms, ...claims.map((c) => c.range!.high));
+    const barWidth = Math.max(4, width - label - 30);
+    const cells = (ms: number) => Math.max(ms > 0 ? 1 : 0, Math.round((ms / max) * barWidth));
+    lines.push(<Text key={`b${r}`}> </Text>);
+    lines.push(
+      <Text key={`b${r}-t`} bold wrap="truncate">
+        {clip(`${oneLine(row.feature)} — time, shorter is better`, width)}
+      </Text>,
+    );
+    lines.push(
+      <Text key={`b${r}-o`} wrap="truncate">
+        {clip(OURS, label).padEnd(label)}{'  '}
+        <Text color={color('measured')}>{'█'.repeat(cells(cell.ms))}</Text>{' '}
+        <Text color={color('measured')} bold>
+          {cell.text}
+        </Text>
+        <Text color={color('muted')}> measured{cell.source ? ` · ${cell.source}` : ''}</Text>
+      </Text>,
+    );
+    for (const c of claims) {
+      const low = cells(c.range!.low);
+      const high = Math.max(low, cells(c.range!.high));
+      lines.push(
+        <Text key={`b${r}-${c.name}`} wrap="truncate">
+          {clip(oneLine(c.name), label).padEnd(label)}{'  '}
+          <Text color={color('claim')}>
+            {'░'.repeat(low)}
+            {'▒'.repeat(high - low)}
+          </Text>{' '}
+          <Text color={color('claim')} italic>
+            “{oneLine(c.value)}” claim
+          </Text>
+        </Text>,
+      );
+    }
+  });
+
+  if (sources.length > 0) lines.push(<Text key="src-gap"> </Text>);
   sources.forEach((s, i) =>
     lines.push(
       <Text key={`s${i}`} color={color('muted')} wrap="truncate">
-        source: {s}
+        [{i + 1}] source: {oneLine(s)}
       </Text>,
     ),
   );

@@ -1,35 +1,57 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import type { WalkState } from '../../core/walkthrough.js';
-import { ENGINE_BADGES, type EngineKind } from '../../engine/types.js';
-import { formatClock } from '../../format/numbers.js';
-import type { Runbook } from '../../runbook/model.js';
+import { ENGINE_BADGES } from '../../engine/types.js';
+import { formatClock, formatTimeOfDay } from '../../format/numbers.js';
 import { useNow } from '../hooks/clock.js';
+import type { EngineInfo, ShowInfo } from '../show.js';
+import { clip, oneLine } from '../text.js';
 import { badgeColors, color } from '../theme.js';
+import { timerColor } from './StepHeading.js';
 
-/** Title, the engine badge that cannot be mistaken, step n of N, elapsed against the plan, the time. */
-export function Header({ runbook, state, engine, width }: { runbook: Runbook; state: WalkState; engine: EngineKind; width: number }) {
+/**
+ * Two rows: the engine badge that cannot be mistaken, the title, step n of N, the talk's elapsed
+ * time against its planned length and the time of day; then a rule that carries the engine's note
+ * (e.g. which recorded run a rehearsal replays), so no figure's origin is ever in doubt.
+ */
+export function Header({ show, state, engine, width }: { show: ShowInfo; state: WalkState; engine: EngineInfo; width: number }) {
   const now = useNow();
   const elapsed = now - state.startedAt;
-  const planned = runbook.durationMs;
-  const over = planned !== undefined && elapsed > planned;
-  const time = new Date(now).toTimeString().slice(0, 5);
-  const right = `Step ${state.current + 1}/${state.stepIds.length} · ${formatClock(elapsed)}${planned ? ` / ${formatClock(planned)}` : ''} · ${time}`;
-  const badge = ` ${ENGINE_BADGES[engine]} `;
+  const planned = show.durationMs;
+  const badge = ` ${ENGINE_BADGES[engine.kind]} `;
+  const step = `Step ${state.current + 1}/${state.stepIds.length}`;
+  const talk = `${formatClock(elapsed)}${planned ? ` / ${formatClock(planned)}` : ''}${planned && elapsed > planned ? ' over' : ''}`;
+  // Narrow screens drop the time of day first, then "Step n/N"; the title takes what is left.
+  const candidates = [`${step} · ${talk} · ${formatTimeOfDay(now)}`, `${step} · ${talk}`, talk];
+  const right = candidates.find((c) => badge.length + c.length + 3 <= width) ?? candidates.at(-1)!;
   const titleWidth = Math.max(0, width - badge.length - right.length - 2);
+  const note = engine.note ? ` ${clip(oneLine(engine.note), Math.max(0, width - 6))} ` : '';
   return (
-    <Box width={width}>
-      <Text bold {...badgeColors(engine)}>
-        {badge}
-      </Text>
-      <Text> </Text>
-      <Box width={titleWidth}>
-        <Text bold color={color('title')} wrap="truncate">
-          {runbook.title}
+    <Box flexDirection="column" width={width} height={2}>
+      <Text wrap="truncate">
+        <Text bold {...badgeColors(engine.kind)}>
+          {clip(badge, width)}
         </Text>
-      </Box>
-      <Box flexGrow={1} />
-      <Text color={over ? color('bad') : undefined}>{right}</Text>
+        <Text> </Text>
+        <Text bold color={color('title')}>
+          {clip(oneLine(show.title), titleWidth).padEnd(titleWidth)}
+        </Text>
+        <Text> </Text>
+        <Text color={timerColor(elapsed, planned)}>{right}</Text>
+      </Text>
+      <Text wrap="truncate" color={color('muted')}>
+        {note ? (
+          <>
+            {'──'}
+            <Text color={color('warn')} bold>
+              {note}
+            </Text>
+            {'─'.repeat(Math.max(0, width - 2 - note.length))}
+          </>
+        ) : (
+          '─'.repeat(width)
+        )}
+      </Text>
     </Box>
   );
 }

@@ -1,13 +1,15 @@
 import { Box, Text } from 'ink';
 import React from 'react';
-import { timeOnStep, type WalkState } from '../../core/walkthrough.js';
-import { formatClock } from '../../format/numbers.js';
-import type { Step, Talk } from '../../runbook/model.js';
-import { useNow } from '../hooks/clock.js';
+import { runOf, timeOnStep, type WalkState } from '../../core/walkthrough.js';
+import { formatClock, formatDuration } from '../../format/numbers.js';
+import type { Talk } from '../../runbook/model.js';
+import { spinnerFrame, useNow } from '../hooks/clock.js';
+import type { StepInfo } from '../show.js';
+import { clip, oneLine, wrap } from '../text.js';
 import { color } from '../theme.js';
 import type { Line } from './ResultLines.js';
 
-/** Amber from 80% of the step's target, red once over it. */
+/** Amber from 80% of the target, red once over it; no colour when there is no target. */
 export function timerColor(spentMs: number, targetMs: number | undefined) {
   if (!targetMs) return undefined;
   if (spentMs > targetMs) return color('bad');
@@ -15,49 +17,67 @@ export function timerColor(spentMs: number, targetMs: number | undefined) {
   return color('ok');
 }
 
-export function StepHeading({ step, state, width }: { step: Step; state: WalkState; width: number }) {
+/** The step's own timer against its target; "over" in words too, for a screen without colour. */
+export function stepTimer(spentMs: number, targetMs: number | undefined): string {
+  return `${formatClock(spentMs)}${targetMs ? ` / ${formatClock(targetMs)}` : ''}${targetMs && spentMs > targetMs ? ' over' : ''}`;
+}
+
+/** What the step's last run did, in a few characters: ✓ done 1.4 s, ✗ failed, ⠋ running. */
+function runMark(state: WalkState, stepId: string, now: number): { text: string; role: 'ok' | 'bad' | 'warn' | 'accent' | 'muted' } | undefined {
+  const run = runOf(state, stepId);
+  switch (run.status) {
+    case 'running':
+      return { text: `${spinnerFrame(now)} running`, role: 'accent' };
+    case 'done':
+      return { text: `✓ done ${formatDuration(run.outcome?.elapsedMs ?? 0)}`, role: 'ok' };
+    case 'failed':
+      return { text: '✗ failed', role: 'bad' };
+    case 'cancelled':
+      return { text: '– cancelled', role: 'warn' };
+    case 'skipped':
+      return { text: '– skipped', role: 'muted' };
+    default:
+      return undefined;
+  }
+}
+
+/** One row: "3. Title [destructive]   ✓ done 1.4 s   01:12 / 02:00". */
+export function StepHeading({ step, index, state, width }: { step: StepInfo; index: number; state: WalkState; width: number }) {
   const now = useNow();
   const spent = timeOnStep(state, step.id, now);
-  const timer = `${formatClock(spent)}${step.targetMs ? ` / ${formatClock(step.targetMs)}` : ''}`;
+  const timer = stepTimer(spent, step.targetMs);
+  const mark = runMark(state, step.id, now);
+  const tags = `${step.destructive ? ' [destructive]' : ''}${step.long ? ' [long]' : ''}`;
+  const right = `${mark ? `${mark.text}   ` : ''}${timer}`;
+  const titleWidth = Math.max(0, width - right.length - 1);
+  const title = clip(`${index + 1}. ${oneLine(step.title)}`, Math.max(0, titleWidth - (titleWidth > tags.length + 8 ? tags.length : 0)));
+  const shownTags = titleWidth > tags.length + 8 ? tags : '';
   return (
-    <Box width={width}>
-      <Box flexGrow={1} flexShrink={1}>
-        <Text bold wrap="truncate">
-          {step.title}
-          {step.destructive ? <Text color={color('warn')}> [destructive]</Text> : null}
+    <Box width={width} height={1}>
+      <Text wrap="truncate">
+        <Text bold>{title}</Text>
+        <Text color={color('warn')}>{shownTags}</Text>
+        {' '.repeat(Math.max(1, width - title.length - shownTags.length - right.length))}
+        {mark ? <Text color={color(mark.role)}>{mark.text}   </Text> : null}
+        <Text color={timerColor(spent, step.targetMs)} bold={step.targetMs !== undefined && spent > step.targetMs}>
+          {timer}
         </Text>
-      </Box>
-      <Text color={timerColor(spent, step.targetMs)}> {timer}</Text>
+      </Text>
     </Box>
   );
 }
 
-/** Word-wraps to exact lines so the screen knows its height before Ink lays it out. */
-export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let current = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (current && current.length + 1 + word.length > width) {
-      lines.push(current);
-      current = word;
-    } else current = current ? `${current} ${word}` : word;
-    while (current.length > width) {
-      lines.push(current.slice(0, width));
-      current = current.slice(width);
-    }
-  }
-  if (current) lines.push(current);
-  return lines;
-}
-
-/** Talking points, pause cues set apart so the presenter sees them at a glance. */
+/** Talking points as exact rows, pause cues set apart (inverse) so the presenter sees them at a glance. */
 export function talkLines(talk: readonly Talk[], width: number): Line[] {
   const out: Line[] = [];
   talk.forEach((t, i) => {
     if (t.kind === 'pause') {
       out.push(
-        <Text key={`t${i}`} color={color('pause')} bold wrap="truncate">
-          {`  ⏸  PAUSE${t.text ? ` — ${t.text}` : ''}`}
+        <Text key={`t${i}`} wrap="truncate">
+          {'  '}
+          <Text color={color('pause')} bold inverse>
+            {clip(` PAUSE${t.text ? ` · ${oneLine(t.text)}` : ''} `, Math.max(0, width - 2))}
+          </Text>
         </Text>,
       );
       return;

@@ -1,0 +1,35 @@
+/**
+ * What the screens need to know about the show, as plain data: the runbook satisfies it directly,
+ * and the presenter console receives it over the socket, so both draw with the same components.
+ */
+import type { EngineKind } from '../engine/types.js';
+import type { Display } from '../runbook/schema.js';
+import type { Talk } from '../runbook/model.js';
+
+export interface StepInfo {
+  id: string;
+  title: string;
+  talk: Talk[];
+  targetMs?: number;
+  display: Display;
+  destructive: boolean;
+  long: boolean;
+  changes: string[];
+}
+
+export interface ShowInfo {
+  title: string;
+  durationMs?: number;
+  steps: readonly StepInfo[];
+  restore: StepInfo;
+}
+
+export interface EngineInfo {
+  kind: EngineKind;
+  /** Where the figures come from when it is not obvious, e.g. "replaying live run of 2026-11-20 14:03". */
+  note?: string;
+}
+
+export function stepById(show: ShowInfo, id: string): StepInfo | undefined {
+  return id === show.restore.id ? show.restore : show.steps.find((s) => s.id === id);
+}
