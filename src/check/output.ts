@@ -17,7 +17,8 @@ export function checkLines(result: CheckResult): string[] {
   const time = result.status === 'skip' ? '' : `  (${formatDuration(result.elapsedMs)}${budget})`;
   const lines = [`${MARKS[result.status]} ${result.title}${time}`];
   if (result.status === 'fail') {
-    lines.push(`    ${result.message ?? 'failed'}${result.where ? ` at ${result.where}` : ''}`);
+    // Engines' messages may span lines (DuckDB's "Did you mean …"): one line each in the list.
+    lines.push(`    ${(result.message ?? 'failed').replace(/\s*\n\s*/g, ' ')}${result.where ? ` at ${result.where}` : ''}`);
     lines.push(`    fix: ${result.fix}`);
     lines.push(`    check: ${result.id}`);
   } else if (result.message) lines.push(`    ${result.message}`);
