@@ -1,0 +1,97 @@
+/**
+ * On stage, against the fake Snowflake: a step ran live and was recorded; later the same step
+ * fails live; the presenter presses `f` and sees the recorded result, marked recorded and not live.
+ */
+import path from 'node:path';
+import { render } from 'ink-testing-library';
+import React from 'react';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { ShowSession } from '../../src/core/session.js';
+import { initialState, runOf, walkReducer } from '../../src/core/walkthrough.js';
+import { listRecordings, readRecording } from '../../src/record/store.js';
+import { loadRunbook } from '../../src/runbook/load.js';
+import { resolveParams } from '../../src/runbook/params.js';
+import { App } from '../../src/ui/App.js';
+import { scratch } from '../helpers.js';
+import { FakeSnowflake } from '../snowflake-server/server.js';
+import { liveEngine } from '../snowflake/helpers.js';
+
+const RUNBOOK = `title: Live fallback
+steps:
+  - id: counts
+    title: Counts on the warehouse
+    display: table
+    inline: SELECT 'PATIENTS' AS OBJECT, COUNT(*) AS N FROM PATIENTS
+restore:
+  id: restore
+  title: Restore
+  destructive: true
+  inline: SELECT 1 AS RESTORED
+`;
+
+let server: FakeSnowflake;
+
+beforeAll(async () => {
+  server = await FakeSnowflake.start();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+async function frameWhere(app: ReturnType<typeof render>, check: (frame: string) => boolean, timeoutMs = 10_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = app.lastFrame() ?? '';
+    if (check(frame)) return frame;
+    if (Date.now() > until) throw new Error(`frame never matched; last frame:\n${frame}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test('the fallback key after a failed live step shows the last recorded result, marked RECORDED and not live', async () => {
+  const dir = scratch({ 'runbook.yml': RUNBOOK });
+  const runbook = loadRunbook(path.join(dir, 'runbook.yml'));
+  const { engine, stateDir } = await liveEngine(server);
+  const session = new ShowSession(engine, resolveParams(runbook.params, 'snowflake'), { runbook, stateDir });
+  const step = runbook.steps[0]!;
+
+  // Last night: the step ran live, and was recorded.
+  server.script({ match: /FROM PATIENTS/, plan: { columns: [{ name: 'OBJECT', type: 'text' }, { name: 'N', type: 'fixed' }], rows: [['PATIENTS', '100000']] } });
+  const first = await session.run(step, () => {});
+  expect(first.status).toBe('done');
+  const recorded = readRecording(listRecordings(stateDir)[0]!.file)!;
+  expect(recorded).toMatchObject({ engine: 'snowflake', entries: [{ stepId: 'counts', status: 'done', queries: [{ rows: [['PATIENTS', 100000]] }] }] });
+  const liveQueryId = first.queries[0]!.result.queryId;
+  expect(liveQueryId).toMatch(/^[0-9a-f-]{36}$/);
+
+  // On stage: the same statement now fails.
+  server.script({ match: /FROM PATIENTS/, plan: { error: { code: '000604', message: 'SQL execution was cancelled by the client due to a timeout.' } } });
+  const app = render(<App runbook={runbook} session={session} />);
+  try {
+    app.stdin.write('\r');
+    await frameWhere(app, (f) => /✗ failed/.test(f));
+    app.stdin.write('f');
+    const frame = await frameWhere(app, (f) => /RECORDED/.test(f));
+    expect(frame).toMatch(/RECORDED \d{4}-\d\d-\d\d \d\d:\d\d · NOT LIVE/);
+    expect(frame).toMatch(/100,000/);
+    // What the key shows, from the session: the recorded live run, labelled as such.
+    const fallback = session.fallback('counts')!;
+    expect(fallback.recordedAt).toBe(recorded.entries[0]!.finishedAt);
+    expect(fallback.queries[0]!.result).toMatchObject({ source: 'recorded', queryId: liveQueryId, rows: [['PATIENTS', 100000]] });
+    expect(fallback.notices[0]).toMatch(/^recorded .* on Snowflake, not live$/);
+    // The failed attempt is recorded too (and never offered as a fallback).
+    const entries = readRecording(session.recordingFile!)!.entries;
+    expect(entries.map((e) => e.status)).toEqual(['done', 'failed']);
+  } finally {
+    app.unmount();
+    await session.close();
+  }
+
+  // The reducer keeps both: the live failure and, beside it, the recorded result.
+  let state = initialState(['counts'], 'restore', 0);
+  state = walkReducer(state, { type: 'started', stepId: 'counts', at: 1 });
+  state = walkReducer(state, { type: 'finished', stepId: 'counts', outcome: { status: 'failed', queries: [], elapsedMs: 0, notices: [] }, at: 2 });
+  state = walkReducer(state, { type: 'fallback', stepId: 'counts', outcome: session.fallback('counts')! });
+  expect(runOf(state, 'counts')).toMatchObject({ status: 'failed', fallback: { recordedAt: expect.any(String) } });
+});
