@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { FakeSnowflake } from '../snowflake-server/server.js';
-import { fakeSection, filesUnder, PASSWORD, snowflakeHome, tempDir } from './helpers.js';
+import { fakeSection, figure, figures, filesUnder, PASSWORD, snowflakeHome, tempDir } from './helpers.js';
 
 const BIN = path.resolve('dist/cli/main.js');
 const RUNBOOK = `title: Fake show
@@ -58,9 +58,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
+  console.log(figures.map((f) => `${f.scenario.padEnd(60)} ${String(f.ms).padStart(6)} ms  ${f.note}`).join('\n'));
 });
 
-function demo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function demo(args: string[], watch?: (stdout: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve) => {
     // Asynchronous on purpose: the fake Snowflake answers from this very process.
@@ -70,7 +78,10 @@ function demo(args: string[]): Promise<{ code: number | null; stdout: string; st
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      watch?.(stdout, child);
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => {
       outputs.push(stdout, stderr);
@@ -98,6 +109,60 @@ test('demo -c fake walks the show live (the long step runs asynchronously), rest
   expect(restore.code).toBe(0);
 });
 
+test('the network dies during a step: a clear error on screen within the step timeout, then restore works', async () => {
+  fs.writeFileSync(
+    path.join(cwd, 'outage.yml'),
+    RUNBOOK.replace(/steps:\n/, 'steps:\n  - id: stuck\n    title: Big query\n    timeout: 2s\n    inline: SELECT * FROM HUGE_TABLE\n'),
+  );
+  server.script({ match: /FROM HUGE_TABLE/, plan: { runMs: 60_000 } });
+  const started = waitFor(() => server.find(/FROM HUGE_TABLE/)?.polls).then(() => {
+    server.stopAnswering();
+    return performance.now();
+  });
+  let shown = 0;
+  const run = await demo(['--runbook', 'outage.yml', '-c', 'fake', '--yes'], (stdout) => {
+    if (shown || !/no answer within 2(\.0)? s/.test(stdout)) return;
+    shown = performance.now();
+    // The network comes back; until it does, the driver's own retries keep the process alive.
+    server.resumeAnswering();
+  });
+  const fault = await started;
+  expect(run.stdout).toMatch(/✗ failed.*: no answer within 2(\.0)? s: the statement was stopped/);
+  expect(run.code).toBe(1);
+  // The watchdog fires 2 s after the statement was sent; the engine then has the runner's 2 s grace.
+  expect(shown).toBeGreaterThan(0);
+  expect(shown - fault).toBeLessThan(4_000);
+  figure('CLI: network dies mid-step (timeout 2 s), to on-screen error', shown - fault, 'demo -c fake: ✗ failed, exit 1');
+  const restore = await demo(['restore', '--yes', '-c', 'fake']);
+  expect(restore.code).toBe(0);
+});
+
+test('Ctrl-C during a slow query: cancelled on the server, exit 130', async () => {
+  fs.writeFileSync(
+    path.join(cwd, 'slow.yml'),
+    RUNBOOK.replace(/steps:\n/, 'steps:\n  - id: slow\n    title: Slow query\n    inline: SELECT * FROM SLOW_TABLE\n'),
+  );
+  server.script({ match: /FROM SLOW_TABLE/, plan: { runMs: 60_000 } });
+  let interrupted = 0;
+  let shown = 0;
+  const cancelled = waitFor(() => server.find(/FROM SLOW_TABLE/)?.polls);
+  const run = demo(['--runbook', 'slow.yml', '-c', 'fake', '--yes'], (stdout, child) => {
+    if (interrupted && !shown && /✗ cancelled/.test(stdout)) shown = performance.now();
+    void cancelled.then(() => {
+      if (interrupted) return;
+      interrupted = performance.now();
+      child.kill('SIGINT');
+    });
+  });
+  const { code, stdout, ms } = await run;
+  const query = server.find(/FROM SLOW_TABLE/)!;
+  expect(server.aborts).toContain(query.id);
+  expect(stdout).toMatch(/✗ cancelled/);
+  expect(code).toBe(130);
+  expect(shown - interrupted).toBeLessThan(2_000);
+  figure('CLI: Ctrl-C on a slow query, to on-screen "cancelled"', shown - interrupted, `exit 130 after ${Math.round(ms)} ms in all`);
+});
+
 test('a wrong password fails in seconds with a clear message', async () => {
   const { code, stdout, stderr, ms } = await demo(['check', '-c', 'wrong']);
   expect(`${stdout}${stderr}`).toContain("Snowflake rejected the login of user 'demo' on account 'testaccount': incorrect user name or password");
@@ -120,3 +185,13 @@ test('no secret on screen or under .demo/, and no snowflake.log in the working d
   expect(fs.existsSync(path.join(cwd, 'snowflake.log'))).toBe(false);
   expect(fs.existsSync(path.join(cwd, '.demo', 'logs', 'snowflake.log'))).toBe(true);
 });
+
+async function waitFor<T>(probe: () => T | undefined, limitMs = 10_000): Promise<T> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

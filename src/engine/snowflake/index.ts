@@ -54,7 +54,7 @@ export interface Internals extends Partial<Tuning> {
 }
 
 const DEFAULTS: Tuning = {
-  cancelWaitMs: 1500,
+  cancelWaitMs: 1000,
   livenessIntervalMs: 10_000,
   livenessTimeoutMs: 5_000,
   livenessFailures: 3,
@@ -71,6 +71,8 @@ const SERVER_TIMEOUT_MARGIN_S = 30;
 const NOT_SENT = new Set(['407002', '405503']);
 /** The driver's "could not reach the server" code: the only heartbeat failure that means silence. */
 const NETWORK_FAILURE = '401001';
+/** How long close() lets statements that are winding down finish. */
+const CLOSE_GRACE_MS = 1_000;
 /** Snowflake caps QUERY_TAG at 2000 characters. */
 const MAX_QUERY_TAG = 2000;
 /** Snowflake may not list a query it just accepted: keep polling for this long before believing it. */
@@ -108,6 +110,7 @@ export class SnowflakeEngine implements Engine {
   private conn?: Connection;
   private connecting?: Promise<Connection>;
   private progress?: (progress: StatementProgress) => void;
+  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(options: EngineOptions, loaded: LoadedConnection, internals: Internals = {}) {
     this.settings = loaded.settings;
@@ -155,7 +158,18 @@ export class SnowflakeEngine implements Engine {
     const conn = this.conn;
     this.conn = undefined;
     this.connecting = undefined;
+    // A statement just cancelled is told so on its next poll: let it hear that before the sockets
+    // go, or the driver retries the poll for seconds and keeps the process alive.
+    if (this.inflight.size) await Promise.race([Promise.allSettled(this.inflight), delay(CLOSE_GRACE_MS)]);
     if (conn) await this.destroy(conn, 2_000);
+  }
+
+  /** Remembers a driver callback still pending, for close(). */
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inflight.add(promise);
+    const forget = () => this.inflight.delete(promise);
+    promise.then(forget, forget);
+    return promise;
   }
 
   // --- connection ---------------------------------------------------------------------------
@@ -269,7 +283,7 @@ export class SnowflakeEngine implements Engine {
     let statement: RowStatement | undefined;
     const guard = new Guard(this, conn, options, () => statement, 'live');
     try {
-      const completed = new Promise<RowStatement>((resolve, reject) => {
+      const completed = this.track(new Promise<RowStatement>((resolve, reject) => {
         statement = conn.execute({
           sqlText: request.sql,
           parameters: this.parameters(request, options),
@@ -278,7 +292,7 @@ export class SnowflakeEngine implements Engine {
           fetchAsString: FETCH_AS_STRING,
           complete: (err, stmt) => (err ? reject(err) : resolve(stmt)),
         });
-      });
+      }));
       const done = await guard.wait(completed);
       const columns = columnsOf(done);
       const rows = await guard.wait(readRows(done, columns, options.maxRows));
