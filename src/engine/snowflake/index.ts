@@ -300,7 +300,8 @@ export class SnowflakeEngine implements Engine {
       const rowCount = done.getNumRows() ?? rows.length;
       const queryId = done.getQueryId();
       guard.dispose();
-      const server = await this.serverTimings(conn, request, options, queryId);
+      const database = (done.getSessionState() as { getCurrentDatabase?(): string | null } | undefined)?.getCurrentDatabase?.();
+      const server = await this.serverTimings(conn, request, options, queryId, database ?? undefined);
       return { columns, rows, rowCount, truncated: rowCount > rows.length, queryId, elapsedMs, server, source: 'live', notice: this.notice(options) };
     } catch (error) {
       throw this.failure(conn, error, statement?.getQueryId());
@@ -406,14 +407,23 @@ export class SnowflakeEngine implements Engine {
   }
 
   /** Elapsed, compilation, execution and queued time as Snowflake measured them, when it can say. */
-  private async serverTimings(conn: Connection, request: StatementRequest, options: RunOptions, queryId: string | undefined): Promise<ServerTiming | undefined> {
+  private async serverTimings(
+    conn: Connection,
+    request: StatementRequest,
+    options: RunOptions,
+    queryId: string | undefined,
+    database: string | undefined,
+  ): Promise<ServerTiming | undefined> {
     if (!this.tuning.timingsTimeoutMs || !queryId || !/^[0-9a-f-]{36}$/i.test(queryId) || !isQuery(request.sql)) return undefined;
     if (options.signal.aborted) return undefined;
+    // INFORMATION_SCHEMA lives in a database: without one in the session there is nothing to ask.
+    if (!database) return undefined;
     const sql =
       'select total_elapsed_time, compilation_time, execution_time, ' +
       'queued_provisioning_time + queued_repair_time + queued_overload_time as queued_time, ' +
       'bytes_scanned, rows_produced, warehouse_size ' +
-      `from table(information_schema.query_history_by_session(result_limit => 100)) where query_id = '${queryId}'`;
+      `from table("${database.replace(/"/g, '""')}".information_schema.query_history_by_session(result_limit => 100)) ` +
+      `where query_id = '${queryId}'`;
     try {
       const rows = await withTimeout(
         new Promise<unknown[][]>((resolve, reject) => {
