@@ -42,18 +42,19 @@ export class Show {
     this.params = resolveParams(this.runbook.params, 'local', overrides);
   }
 
-  step(id: string): Step {
-    const all = [...this.runbook.steps, this.runbook.restore, ...this.runbook.checklist];
+  /** A step of the show (or the restore), or with `check`, an item of the checklist (ids may repeat). */
+  step(id: string, check = false): Step {
+    const all = check ? this.runbook.checklist : [...this.runbook.steps, this.runbook.restore];
     const found = all.find((s) => s.id === id);
-    if (!found) throw new Error(`no step ${id} in the runbook`);
+    if (!found) throw new Error(`no ${check ? 'check' : 'step'} ${id} in the runbook`);
     return found;
   }
 
   /** Runs a step (or some of its queries) as the show would; throws with the reason if it did not succeed. */
-  async run(id: string, options: { queries?: (label: string) => boolean; maxRows?: number } = {}): Promise<StepOutcome> {
-    const full = this.step(id);
+  async run(id: string, options: { queries?: (label: string) => boolean; check?: boolean } = {}): Promise<StepOutcome> {
+    const full = this.step(id, options.check);
     const step = options.queries ? { ...full, queries: full.queries.filter((q) => options.queries!(q.label ?? '')) } : full;
-    const outcome = await runStep({ engine: this.engine, step, params: this.params, signal: new AbortController().signal, maxRows: options.maxRows });
+    const outcome = await runStep({ engine: this.engine, step, params: this.params, signal: new AbortController().signal });
     if (outcome.status !== 'done') {
       throw new Error(`step ${id} ${outcome.status}: ${outcome.error?.message ?? ''} at ${outcome.error?.where ?? '?'}`);
     }

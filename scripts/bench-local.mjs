@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// Benchmarks the local engine (run after `npm run build`):
+//   node scripts/bench-local.mjs [--multiplier 100] [--rows 10000000]
+//
+// 1. The runbook's scale step at the given multiplier, against a bare DuckDB CREATE TABLE AS of the
+//    same row count and column types from range(), in the same database: rows per second for both
+//    and their ratio (target: the scale step at 0.7 of the bare statement or better).
+// 2. Peak memory of a separate process that runs a step returning --rows rows through the local
+//    engine, as `demo --engine local` does (target: under 300 MB for 10 million rows).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (file) => pathToFileURL(path.join(root, 'dist', file)).href;
+const { values: args } = parseArgs({
+  options: {
+    multiplier: { type: 'string', default: '100' },
+    rows: { type: 'string', default: '10000000' },
+    'memory-child': { type: 'boolean', default: false },
+    dir: { type: 'string' },
+  },
+});
+
+const { LocalEngine } = await import(dist('engine/local/index.js'));
+const { runStep } = await import(dist('core/runner.js'));
+const { loadRunbook } = await import(dist('runbook/load.js'));
+const { resolveParams } = await import(dist('runbook/params.js'));
+
+const fmt = (n) => Math.round(n).toLocaleString('en-GB');
+const signal = new AbortController().signal;
+
+async function run(engine, step, params) {
+  const outcome = await runStep({ engine, step, params, signal, maxRows: 1000 });
+  if (outcome.status !== 'done') throw new Error(`${step.id}: ${outcome.status} ${outcome.error?.message ?? ''}`);
+  return outcome;
+}
+
+async function sql(engine, text) {
+  const started = performance.now();
+  const result = await engine.run({ sql: text, stepId: 'bench', index: 0, count: 1 }, { signal, maxRows: 10 });
+  return { result, ms: performance.now() - started };
+}
+
+if (args['memory-child']) {
+  // A step whose result has --rows rows, streamed through the engine with the runner's row cap.
+  const engine = new LocalEngine({ file: path.join(args.dir, 'memory.duckdb') });
+  await engine.connect(signal);
+  const before = process.resourceUsage().maxRSS;
+  const step = {
+    id: 'ten-million-rows', title: 'rows', talk: [], display: 'table', destructive: false, long: false, cache: false,
+    changes: [], expect: [],
+    queries: [{ sql: { snowflake: { file: 'bench', line: 1, text: `SELECT range AS N, 'row ' || range AS LABEL FROM range(${Number(args.rows)})` } }, expect: [] }],
+  };
+  const outcome = await run(engine, step, {});
+  await engine.close();
+  const { rowCount, rows } = outcome.queries[0].result;
+  process.stdout.write(JSON.stringify({ rowCount, kept: rows.length, beforeKb: before, peakKb: process.resourceUsage().maxRSS }));
+  process.exit(0);
+}
+
+const multiplier = Number(args.multiplier);
+const work = mkdtempSync(path.join(tmpdir(), 'demo-bench-'));
+try {
+  const engine = new LocalEngine({ file: path.join(work, 'local.duckdb') });
+  await engine.connect(signal);
+  const runbook = loadRunbook(path.join(root, 'runbook.yml'), { engines: ['local'] });
+  const params = resolveParams(runbook.params, 'local', { multiplier: String(multiplier) });
+  const step = (id) => runbook.steps.find((s) => s.id === id);
+
+  let started = performance.now();
+  await run(engine, step('build-pipeline'), params);
+  await run(engine, step('backups'), params);
+  console.log(`base pipeline and backups: ${fmt(performance.now() - started)} ms`);
+
+  started = performance.now();
+  await run(engine, step('scale-1000x'), params);
+  const scaleMs = performance.now() - started;
+  const patients = 100_000 * multiplier;
+  const prescriptions = 500_809 * multiplier;
+  const rows = patients + prescriptions;
+
+  const bronze = params.bronze_db;
+  const bare = [
+    `CREATE OR REPLACE TABLE ${bronze}.RAW_DATA.BARE_PATIENTS AS
+     SELECT range AS PATIENT_ID, CAST(4000000000 + range AS VARCHAR) AS NHS_NUMBER,
+       'Olivia' || CAST(range % 50 AS VARCHAR) AS FIRST_NAME, 'Smith' || CAST(range % 64 AS VARCHAR) AS LAST_NAME,
+       CASE WHEN range % 2 = 0 THEN 'F' ELSE 'M' END AS SEX, DATE '1935-01-01' + CAST(range % 25567 AS INTEGER) AS DATE_OF_BIRTH,
+       'SW1A ' || CAST(range % 9000 AS VARCHAR) AS POSTCODE, 'Region ' || CAST(range % 9 AS VARCHAR) AS REGION
+     FROM range(${patients})`,
+    `CREATE OR REPLACE TABLE ${bronze}.RAW_DATA.BARE_PRESCRIPTIONS AS
+     SELECT range AS PRESCRIPTION_ID, range // 5 AS PATIENT_ID, DATE '2019-01-01' + CAST(range % 2192 AS INTEGER) AS PRESCRIBED_DATE,
+       '0212000B0AAAB' || CAST(range % 33 AS VARCHAR) AS BNF_CODE, 'Drug name ' || CAST(range % 33 AS VARCHAR) AS DRUG_NAME,
+       CAST(range % 100 AS INTEGER) AS QUANTITY, CAST((range % 10000) / 100 AS DECIMAL(10, 2)) AS PRICE_GBP,
+       -- One constant payload: the cheapest JSON column there is, so the comparison flatters the bare statement.
+       CAST('{"prescriber":{"practice_code":"A81001","type":"GP"},"order":{"channel":"app","repeat":true},"dosage":"Take ONE tablet daily","charge":{"exemption":"AGE_60_PLUS","amount_gbp":0.00}}' AS JSON) AS PAYLOAD
+     FROM range(${prescriptions})`,
+  ];
+  started = performance.now();
+  for (const statement of bare) await sql(engine, statement);
+  const bareMs = performance.now() - started;
+  await sql(engine, `DROP TABLE ${bronze}.RAW_DATA.BARE_PATIENTS`);
+  await sql(engine, `DROP TABLE ${bronze}.RAW_DATA.BARE_PRESCRIPTIONS`);
+  await engine.close();
+
+  const scaleRate = rows / (scaleMs / 1000);
+  const bareRate = rows / (bareMs / 1000);
+  console.log(`scale step, multiplier ${multiplier}: ${fmt(rows)} rows in ${fmt(scaleMs)} ms = ${fmt(scaleRate)} rows/s`);
+  console.log(`bare CREATE TABLE AS from range(): ${fmt(rows)} rows in ${fmt(bareMs)} ms = ${fmt(bareRate)} rows/s`);
+  console.log(`ratio (scale / bare): ${(scaleRate / bareRate).toFixed(2)} (target >= 0.70)`);
+
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-child', '--dir', work, '--rows', args.rows], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
+  const memory = JSON.parse(child.stdout);
+  console.log(
+    `a step returning ${fmt(memory.rowCount)} rows (${memory.kept} kept): peak RSS ${fmt(memory.peakKb / 1024)} MB ` +
+      `(${fmt(memory.beforeKb / 1024)} MB before the step; target < 300 MB)`,
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
