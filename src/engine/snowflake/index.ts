@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import type { Connection, RowStatement } from 'snowflake-sdk';
+import type { Connection, QueryStatus, RowStatement } from 'snowflake-sdk';
 import type { EngineOptions } from '../create.js';
 import {
   CancelledError,
@@ -281,7 +281,7 @@ export class SnowflakeEngine implements Engine {
   private async runShort(conn: Connection, request: StatementRequest, options: RunOptions): Promise<StatementResult> {
     const started = performance.now();
     let statement: RowStatement | undefined;
-    const guard = new Guard(this, conn, options, () => statement, 'live');
+    const guard = new Guard(this, conn, options, () => statement, true);
     try {
       const completed = this.track(new Promise<RowStatement>((resolve, reject) => {
         statement = conn.execute({
@@ -316,14 +316,14 @@ export class SnowflakeEngine implements Engine {
     const s = this.settings;
     let statement: RowStatement | undefined;
     let queryId: string | undefined;
-    const guard = new Guard(this, conn, options, () => statement, 'async', () => queryId);
+    const guard = new Guard(this, conn, options, () => statement, false, () => queryId);
     let started = Date.now();
     let notice = this.notice(options);
     try {
       const saved = this.running.find(stepId, index, sql, s.account, s.name);
       if (saved) {
         const status = await guard.wait(this.status(conn, saved.queryId)).catch((e: unknown) => (guard.fired ? Promise.reject(e) : undefined));
-        if (status && (conn.isStillRunning(status as never) || status === 'SUCCESS')) {
+        if (status && (conn.isStillRunning(status as QueryStatus) || status === 'SUCCESS')) {
           queryId = saved.queryId;
           started = Date.parse(saved.startedAt);
           notice = `reattached to query ${queryId}, started ${saved.startedAt} by an earlier run of the demo`;
@@ -369,7 +369,7 @@ export class SnowflakeEngine implements Engine {
           last = status;
           options.onProgress?.({ state: status, queryId: id, url });
         }
-        const stillRunning = status === undefined || conn.isStillRunning(status as never) ||
+        const stillRunning = status === undefined || conn.isStillRunning(status as QueryStatus) ||
           (status === 'NO_QUERY_DATA' && Date.now() - started < NO_DATA_GRACE_MS);
         if (!stillRunning) break;
         await guard.wait(delay(this.tuning.pollIntervalMs));
@@ -532,7 +532,8 @@ class Guard {
     private readonly conn: Connection,
     private readonly options: RunOptions,
     private readonly statement: () => RowStatement | undefined,
-    mode: 'live' | 'async',
+    /** Long statements poll their status: the polls are their liveness check. */
+    probeLiveness: boolean,
     private readonly queryId: () => string | undefined = () => statement()?.getQueryId(),
   ) {
     this.stopped = new Promise<never>((_, reject) => (this.stop = reject));
@@ -542,8 +543,7 @@ class Guard {
     this.onAbort = () => this.fire(options.timeoutMs && performance.now() - started >= options.timeoutMs - 100 ? 'timeout' : 'cancel');
     options.signal.addEventListener('abort', this.onAbort, { once: true });
     if (options.timeoutMs) this.timers.push(setTimeout(() => this.fire('timeout'), options.timeoutMs));
-    // Long statements poll their status: the polls are the liveness check.
-    if (mode === 'live') this.watchLiveness();
+    if (probeLiveness) this.watchLiveness();
     if (options.signal.aborted) this.fire('cancel');
   }
 
