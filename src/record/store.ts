@@ -75,8 +75,17 @@ function writeAtomically(file: string, text: string): void {
   renameSync(temp, file);
 }
 
+/** A temporary file older than this was left by a crash between write and rename. */
+const STALE_TEMP_MS = 60 * 60_000;
+
 /** Deletes the oldest recordings past `keep`, sparing the newest of each command and engine. */
 export function pruneRecordings(stateDir: string, keep: number): void {
+  const dir = recordingsDir(stateDir);
+  const names = existsFile(dir) ? readdirSync(dir) : [];
+  for (const name of names.filter((n) => n.endsWith('.tmp'))) {
+    const file = path.join(dir, name);
+    if (Date.now() - statSync(file).mtimeMs > STALE_TEMP_MS) rmSync(file, { force: true });
+  }
   const seen = new Set<string>();
   let kept = 0;
   for (const ref of listRecordings(stateDir)) {
