@@ -8,7 +8,6 @@ import { createInterface } from 'node:readline/promises';
 import { runChecklist, type CheckResult } from '../check/checklist.js';
 import { checkDocument, checkLines, summaryLine } from '../check/output.js';
 import { createEngine } from '../engine/create.js';
-import { RehearsalEngine } from '../engine/rehearsal.js';
 import { ENGINE_BADGES, EngineError, type Engine } from '../engine/types.js';
 import { planReplay, replayedParams } from '../record/replay.js';
 import { Recorder } from '../record/store.js';
@@ -107,7 +106,7 @@ async function check(options: CliOptions, runbook: Runbook): Promise<number> {
   const controller = interruptController();
   const engine =
     options.engine === 'rehearsal'
-      ? new RehearsalEngine({ speed: options.speed, runbook, stateDir: stateDir(), scope: 'check' })
+      ? new (await import('../engine/rehearsal.js')).RehearsalEngine({ speed: options.speed, runbook, stateDir: stateDir(), scope: 'check' })
       : await createEngine(options.engine, { runbook, connection: options.connection, stateDir: stateDir(), speed: options.speed });
   const recorder = recorderFor(engine, runbook, 'check', params);
   const heading = `Pre-demo checklist: ${runbook.title}  [${ENGINE_BADGES[engine.kind]}]`;
