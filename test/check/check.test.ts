@@ -47,12 +47,16 @@ async function brokenCopy(sql: string[]): Promise<string> {
   return dir;
 }
 
-function demo(stateDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+function demo(stateDir: string, args: string[]) {
+  return execDemo(stateDir, ['check', '--engine', 'local', '--runbook', RUNBOOK_FILE, ...args]);
+}
+
+function execDemo(stateDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [BIN, 'check', '--engine', 'local', '--runbook', RUNBOOK_FILE, ...args],
+      [BIN, ...args],
       { env: { PATH: process.env.PATH, CI: 'true', DEMO_STATE_DIR: stateDir } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr, ms: performance.now() - started }),
     );
@@ -88,6 +92,12 @@ describe('demo check on the local engine', () => {
     expect(schema.safeParse(document).error).toBeUndefined();
     expect(document).toMatchObject({ format: 'demo-check/1', engine: 'local', source: 'LOCAL', ok: true, counts: { pass: 7, fail: 0, skip: 3 } });
     expect(document.recording).toMatch(/-check-local$/);
+    // Rehearsing the checklist replays this very run: same timings, labelled REHEARSAL.
+    const rehearsal = await execDemo(dir, ['check', '--rehearse', '--json', '--runbook', RUNBOOK_FILE]);
+    const replayed = JSON.parse(rehearsal.stdout);
+    expect(replayed).toMatchObject({ engine: 'rehearsal', source: 'REHEARSAL', ok: true, recording: null });
+    const originals = (d: { checks: CheckResult[] }) => d.checks.find((c) => c.id === 'originals')!.elapsedMs;
+    expect(originals(replayed)).toBe(originals(document));
     // The validation is real: a failure without a fix is rejected.
     const broken = { ...document, checks: [{ ...document.checks[0], status: 'fail' }] };
     expect(schema.safeParse(broken).success).toBe(false);
