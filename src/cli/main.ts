@@ -7,6 +7,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
+// Exit explicitly: after a network failure the Snowflake driver keeps retrying abandoned requests
+// on its own timers, which would hold the process open long after the show said goodbye.
+void main(process.argv.slice(2)).then((code) => {
+  process.stdout.write('', () => process.exit(code));
 });

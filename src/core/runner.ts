@@ -94,7 +94,8 @@ async function runWithWatchdog(
       watchdog,
     ]);
   } catch (error) {
-    if (timedOut && !signal.aborted) throw timeoutError(timeoutMs, error);
+    // An engine that knows more (lost contact, cancel not confirmed) keeps its own words.
+    if (timedOut && !signal.aborted) throw error instanceof EngineError ? error : timeoutError(timeoutMs, error);
     throw error;
   } finally {
     clearTimeout(giveUp);
