@@ -17,7 +17,7 @@ export interface Replay {
   recording: Recording;
   entry: RecordedEntry;
   /** The step's SQL (for the recording's engine and params) is not what was recorded. */
-  stale: boolean;
+  readonly stale: boolean;
 }
 
 const libraries = new Map<string, RecordingLibrary>();
@@ -37,8 +37,15 @@ export function findReplay(
 ): Replay | undefined {
   const found = library.latest(kind, step.id, engines);
   if (!found) return undefined;
-  const now = stepSqlHash(step, found.recording.engine, found.recording.params);
-  return { ...found, stale: found.entry.sqlHash !== undefined && now !== found.entry.sqlHash };
+  let stale: boolean | undefined;
+  return {
+    ...found,
+    // Rendering and hashing the step waits until the step is replayed: not on the first frame.
+    get stale() {
+      stale ??= found.entry.sqlHash !== undefined && stepSqlHash(step, found.recording.engine, found.recording.params) !== found.entry.sqlHash;
+      return stale;
+    },
+  };
 }
 
 /** "the live run of 2026-11-20 14:03" */
