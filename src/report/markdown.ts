@@ -123,7 +123,7 @@ function scalingSection(c: Context): string[] {
   const lines = ['## Scaling time', ''];
   for (const id of ids) {
     const entry = c.latest.get(`step:${id}`);
-    const title = c.steps.find((s) => s.id === id)?.title ?? id;
+    const title = c.runbook.steps.find((s) => s.id === id)?.title ?? id;
     if (!entry) lines.push(`- '${title}' (${id}): ${NOT_MEASURED} (not run in this recording).`);
     else if (entry.status !== 'done') lines.push(`- '${title}' (${id}): ${entry.status}${entry.error ? `: ${entry.error.message}` : ''}; no scaling time was measured.`);
     else {
@@ -295,7 +295,7 @@ export function renderReport(recording: Recording, runbook: Runbook): string {
     '',
     `**Recorded:** ${formatWhen(recording.startedAt)}, ${ended}  `,
     `**Engine:** ${source} · ${engineName}  `,
-    `**Command:** \`${command}\` · ${entries.length} of ${withQueries.length} steps recorded  `,
+    `**Command:** \`${command}\` · ${entries.length} of ${withQueries.length} ${kind === 'check' ? 'checks' : 'steps'} recorded  `,
     `**Params:** ${params || 'none'}  `,
     `**Recording:** ${recording.id}`,
     '',
@@ -303,7 +303,7 @@ export function renderReport(recording: Recording, runbook: Runbook): string {
     '',
     ...(recording.command === 'check' ? checklistSection(c) : []),
     ...countsSection(c),
-    ...scalingSection(c),
+    ...(recording.command === 'check' ? [] : scalingSection(c)),
     ...timingsSection(c),
     ...qualitySection(c),
     ...backupsSection(c),
