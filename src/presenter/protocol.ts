@@ -107,3 +107,20 @@ export function isRemoteCommand(value: unknown): value is ClientMessage {
     (v.index === undefined || (Number.isInteger(v.index) && v.index >= 0))
   );
 }
+
+export function isServerMessage(value: unknown): value is ServerMessage {
+  const v = value as { type?: unknown } | null;
+  if (typeof v !== 'object' || v === null) return false;
+  switch (v.type) {
+    case 'hello':
+      return typeof (v as { show?: unknown }).show === 'object' && typeof (v as { engine?: unknown }).engine === 'object';
+    case 'state':
+      return typeof (v as { state?: unknown }).state === 'object';
+    case 'error':
+      return typeof (v as { message?: unknown }).message === 'string';
+    case 'bye':
+      return true;
+    default:
+      return false;
+  }
+}

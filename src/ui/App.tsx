@@ -476,7 +476,7 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
     // Word-wrapped by Ink inside a box that clips: at any size the message fits or is cut, never scrolls.
     return (
       <ClockProvider fast={false} now={now}>
-        <Box height={frameHeight} width={columns} flexDirection="column" overflow="hidden">
+        <Box height={frameHeight} width={columns} flexDirection="column">
           {lines.map((l, i) => (
             <Text key={i} color={color(i === 0 ? 'warn' : 'muted')} wrap="wrap">
               {l}
@@ -530,10 +530,10 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
 
   return (
     <ClockProvider fast={running !== undefined} now={now}>
-      <Box flexDirection="column" height={frameHeight} width={columns} paddingX={1} overflow="hidden">
+      <Box flexDirection="column" height={frameHeight} width={columns} paddingX={1}>
         <Header show={runbook} state={state} engine={engine} width={width} />
         <StepHeading step={step} index={state.current} state={state} width={width} />
-        <Box flexDirection="column" height={available} overflow="hidden">
+        <Box flexDirection="column" height={available}>
           {region}
         </Box>
         <StatusLine show={runbook} state={state} message={message} more={more} width={width} expectedMs={expectedMs} />

@@ -57,7 +57,7 @@ export async function runTui(options: {
         await session.close();
       },
       cleanupSync: () => server?.closeSync(),
-      maxFps: 60,
+      maxFps: 1000,
     },
   );
   server?.close();

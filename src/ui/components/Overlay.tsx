@@ -141,12 +141,12 @@ function Frame({ title, hint, lines, scroll, height, width, pin }: { title: stri
   const position = lines.length > inner ? ` (${start + 1}-${start + shown.length} of ${lines.length} ↑↓)` : '';
   const textWidth = Math.max(0, width - 4);
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={color('accent')} height={height} width={width} paddingX={1} overflow="hidden">
+    <Box flexDirection="column" borderStyle="round" borderColor={color('accent')} height={height} width={width} paddingX={1}>
       <Text bold color={color('accent')} wrap="truncate">
         {clip(oneLine(title), Math.max(0, textWidth - position.length))}
         <Text color={color('muted')}>{position}</Text>
       </Text>
-      <Box flexDirection="column" height={inner} overflow="hidden">
+      <Box flexDirection="column" height={inner}>
         {shown}
       </Box>
       {hint ? (
