@@ -4,8 +4,8 @@
  * marked stale (and a change to the Snowflake SQL of a step the local engine ran as a DuckDB twin
  * is not); `demo report` of the run states its measured numbers.
  */
-import { execFile } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatDuration } from '../../src/format/numbers.js';
@@ -141,5 +141,35 @@ describe('a local run, recorded and replayed', () => {
     expect(written.code).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(stdout);
     expect((await demo(['report', 'no-such-recording'])).code).toBe(2);
+  });
+
+  it('a show killed mid-way keeps every step it had finished, and still makes a report', async () => {
+    const crash = tempDir();
+    try {
+      for (const name of readdirSync(state.dir).filter((n) => n.endsWith('.duckdb'))) copyFileSync(path.join(state.dir, name), path.join(crash.dir, name));
+      const child = spawn(process.execPath, [BIN, '--engine', 'local', '--yes', '--param', 'multiplier=2', '--runbook', RUNBOOK_FILE], {
+        env: { PATH: process.env.PATH, CI: 'true', DEMO_STATE_DIR: crash.dir },
+        stdio: 'ignore',
+      });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      // Kill it, without warning, once two steps are on disk.
+      let entries = 0;
+      for (const until = Date.now() + 60_000; entries < 2 && Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
+        const [ref] = listRecordings(crash.dir);
+        entries = ref ? (readRecording(ref.file)?.entries.length ?? 0) : 0;
+      }
+      child.kill('SIGKILL');
+      await exited;
+      const [ref] = listRecordings(crash.dir);
+      const killed = readRecording(ref!.file)!;
+      expect(killed.entries.length).toBeGreaterThanOrEqual(2);
+      expect(killed.finishedAt).toBeUndefined();
+      const report = await new Promise<string>((resolve) =>
+        execFile(process.execPath, [BIN, 'report', '--runbook', RUNBOOK_FILE], { env: { PATH: process.env.PATH, DEMO_STATE_DIR: crash.dir } }, (_e, stdout) => resolve(stdout)),
+      );
+      expect(report).toMatch(/did not end normally \(last step recorded \d{4}-\d\d-\d\d \d\d:\d\d\)/);
+    } finally {
+      crash.remove();
+    }
   });
 });
