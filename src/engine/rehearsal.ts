@@ -98,7 +98,9 @@ export class RehearsalEngine implements Engine {
     const position = locate(step, request);
     // The cleanup's statements (e.g. the warehouse back to its base size) shape no figure.
     if (position.cleanup) return { columns: [], rows: [], rowCount: 0, truncated: false, elapsedMs: 0, source: 'rehearsal' };
-    const recorded = replay.entry.queries[position.queryIndex];
+    // By label where queries have one: a query added to the step since keeps its neighbours' results apart.
+    const label = step.queries[position.queryIndex]?.label;
+    const recorded = label !== undefined ? replay.entry.queries.find((q) => q.label === label) : replay.entry.queries[position.queryIndex];
     if (!recorded && position.last) return this.mock(request, options);
     // Each query's last statement replays its recorded time; the rest of the step's recorded time
     // is spread over the statements before them, so the step takes as long as it did.

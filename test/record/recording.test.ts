@@ -204,6 +204,17 @@ describe('rehearsal replays reality', () => {
     const bench = await runStep({ engine, step: step(changed, 'bench'), params, signal: new AbortController().signal });
     expect(bench.notices.join(' ')).not.toMatch(/stale/);
   });
+
+  it('a query added to a step since the run is stale, and its neighbours keep their own results', async () => {
+    const { runbook, stateDir, dir } = setup();
+    await recordShow(runbook, stateDir, new ScriptedEngine('local'));
+    writeFileSync(path.join(dir, 'runbook.yml'), RUNBOOK.replace(`      - label: One number`, `      - label: Added since\n        inline: SELECT 7 AS SEVEN\n        mock: { duration: 10ms, columns: [SEVEN], rows: [[7]] }\n      - label: One number`));
+    const changed = loadRunbook(path.join(dir, 'runbook.yml'));
+    const engine = new RehearsalEngine({ runbook: changed, stateDir, speed: 100 });
+    const bench = await runStep({ engine, step: step(changed, 'bench'), params: resolveParams(changed.params, 'local'), signal: new AbortController().signal });
+    expect(bench.queries.map((q) => [q.label, q.result.rows[0]])).toEqual([['Many rows', [0]], ['Added since', [7]], ['One number', [42]]]);
+    expect(bench.notices.join(' ')).toMatch(/stale/);
+  });
 });
 
 describe('fallback', () => {
