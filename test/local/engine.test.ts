@@ -41,11 +41,12 @@ describe('the local engine', () => {
     expect(result.columns.map((c) => c.type)).toEqual(['number', 'number', 'number', 'date', 'timestamp', 'boolean', 'json', 'json', 'text']);
   });
 
-  it('says how many rows an INSERT wrote, as Snowflake does', async () => {
-    await query(engine, 'CREATE TABLE counted (N INTEGER)');
-    const result = await query(engine, 'INSERT INTO counted SELECT range FROM range(7)');
-    expect(result.columns).toEqual([{ name: 'number of rows inserted', type: 'number' }]);
-    expect(result.rows).toEqual([[7]]);
+  it('says what a statement that is not a query did, as Snowflake does', async () => {
+    expect((await query(engine, 'CREATE TABLE counted (N INTEGER)')).rows).toEqual([['Statement executed successfully.']]);
+    const inserted = await query(engine, 'INSERT INTO counted SELECT range FROM range(7)');
+    expect(inserted.columns).toEqual([{ name: 'number of rows inserted', type: 'number' }]);
+    expect(inserted.rows).toEqual([[7]]);
+    expect((await query(engine, 'CREATE TABLE counted_too AS SELECT * FROM counted')).rows).toEqual([['Table successfully created (7 rows).']]);
   });
 
   it('skips warehouse, role and session statements, and says so', async () => {

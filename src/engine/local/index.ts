@@ -230,14 +230,17 @@ export class LocalEngine implements Engine {
       }
       rowCount += chunk.rowCount;
     }
-    if (result.returnType !== ResultReturnType.CHANGED_ROWS) {
-      if (result.statementType !== StatementType.SELECT && rowCount === 0) return status('Statement executed successfully.');
-      return { columns, rows, rowCount, truncated: rowCount > rows.length };
+    // Statements that are not queries answer as Snowflake does: a count of rows written, or a status.
+    if (result.returnType === ResultReturnType.CHANGED_ROWS) {
+      const changed = Number(rows[0]?.[0] ?? result.rowsChanged);
+      const verb = { [StatementType.UPDATE]: 'updated', [StatementType.DELETE]: 'deleted' }[result.statementType as number] ?? 'inserted';
+      return { columns: [{ name: `number of rows ${verb}`, type: 'number' }], rows: [[changed]], rowCount: 1, truncated: false };
     }
-    // INSERT, UPDATE, DELETE and CREATE TABLE AS report one count; say which, as Snowflake does.
-    const changed = Number(rows[0]?.[0] ?? result.rowsChanged);
-    const verb = { [StatementType.UPDATE]: 'updated', [StatementType.DELETE]: 'deleted' }[result.statementType as number] ?? 'inserted';
-    return { columns: [{ name: `number of rows ${verb}`, type: 'number' }], rows: [[changed]], rowCount: 1, truncated: false };
+    if (result.statementType === StatementType.CREATE && columns.length === 1 && columns[0]!.name === 'Count' && rows.length === 1) {
+      return status(`Table successfully created (${Number(rows[0]![0]).toLocaleString('en-GB')} rows).`);
+    }
+    if (result.statementType !== StatementType.SELECT && rowCount === 0) return status('Statement executed successfully.');
+    return { columns, rows, rowCount, truncated: rowCount > rows.length };
   }
 
   private async createDatabase(action: Extract<Action, { kind: 'create-database' }>, options: RunOptions): Promise<Outcome> {
@@ -281,8 +284,7 @@ export class LocalEngine implements Engine {
     if (action.ifNotExists && (await this.definition(name)) !== undefined) {
       return status(`${name} already exists, statement succeeded.`);
     }
-    const create = action.replace ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE';
-    const rows = await this.rebuild(`${create} ${quoteName(name)} AS ${query}`, options);
+    const rows = await this.rebuild(name, action.replace ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE', query, options);
     await this.connection!.run(`INSERT OR REPLACE INTO ${this.definitions()} VALUES ($1, $2)`, [name, query]);
     const table = name.split('.').pop();
     return status(`Dynamic table ${table} successfully created (${rows.toLocaleString('en-GB')} rows).`, 'dynamic table: a plain table on DuckDB, rebuilt in full on REFRESH');
@@ -295,14 +297,16 @@ export class LocalEngine implements Engine {
         hint: 'create it with CREATE DYNAMIC TABLE first (the SILVER step of build-pipeline)',
       });
     }
-    const rows = await this.rebuild(`CREATE OR REPLACE TABLE ${quoteName(name)} AS ${query}`, options);
+    const rows = await this.rebuild(name, 'CREATE OR REPLACE TABLE', query, options);
     const table = name.split('.').pop();
     return status(`Dynamic table ${table} refreshed: full rebuild, ${rows.toLocaleString('en-GB')} rows.`, 'dynamic table: a plain table on DuckDB, rebuilt in full on REFRESH');
   }
 
-  private async rebuild(sql: string, options: RunOptions): Promise<number> {
-    const outcome = await this.execute(sql, options);
-    return Number(outcome.rows[0]?.[0] ?? 0);
+  /** Builds a table from a query; returns its row count. */
+  private async rebuild(name: string, create: string, query: string, options: RunOptions): Promise<number> {
+    await this.execute(`${create} ${quoteName(name)} AS ${query}`, options);
+    const reader = await this.connection!.runAndReadAll(`SELECT COUNT(*) FROM ${quoteName(name)}`);
+    return Number(reader.getRows()[0]![0]);
   }
 
   private async definition(name: string): Promise<string | undefined> {
