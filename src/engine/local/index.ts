@@ -96,6 +96,7 @@ export class LocalEngine implements Engine {
   private instance?: DuckDBInstance;
   private connection?: DuckDBConnection;
   private mainCatalog = '';
+  private opening?: Promise<void>;
   /** One statement at a time on the one connection, whoever calls. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -106,7 +107,14 @@ export class LocalEngine implements Engine {
 
   async connect(signal: AbortSignal): Promise<void> {
     throwIfAborted(signal);
-    if (this.connection) return;
+    this.opening ??= this.open().catch((error: unknown) => {
+      this.opening = undefined;
+      throw error;
+    });
+    return this.opening;
+  }
+
+  private async open(): Promise<void> {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     mkdirSync(path.dirname(this.file), { recursive: true });
     try {
@@ -123,17 +131,21 @@ export class LocalEngine implements Engine {
         cause: error,
       });
     }
-    const connection = await this.instance.connect();
-    this.connection = connection;
-    const rows = (await connection.runAndReadAll('SELECT current_database()')).getRows();
-    this.mainCatalog = String(rows[0]![0]);
-    for (const name of this.databaseFiles()) {
-      await connection.run(`ATTACH ${literal(this.databaseFile(name))} AS ${quoteName(name)}`);
+    try {
+      const connection = await this.instance.connect();
+      const rows = (await connection.runAndReadAll('SELECT current_database()')).getRows();
+      this.mainCatalog = String(rows[0]![0]);
+      for (const name of this.databaseFiles()) {
+        await connection.run(`ATTACH ${literal(this.databaseFile(name))} AS ${quoteName(name)}`);
+      }
+      await connection.run(`CREATE TABLE IF NOT EXISTS ${this.definitions()} (name VARCHAR PRIMARY KEY, query VARCHAR NOT NULL)`);
+      for (const sql of SNOWFLAKE_FUNCTIONS) await connection.run(sql);
+      this.connection = connection;
+    } catch (error) {
+      this.instance.closeSync();
+      this.instance = undefined;
+      throw toEngineError(error);
     }
-    await connection.run(
-      `CREATE TABLE IF NOT EXISTS ${this.definitions()} (name VARCHAR PRIMARY KEY, query VARCHAR NOT NULL)`,
-    );
-    for (const sql of SNOWFLAKE_FUNCTIONS) await connection.run(sql);
   }
 
   run(request: StatementRequest, options: RunOptions): Promise<StatementResult> {
@@ -154,6 +166,7 @@ export class LocalEngine implements Engine {
     this.instance?.closeSync();
     this.connection = undefined;
     this.instance = undefined;
+    this.opening = undefined;
   }
 
   private async perform(action: Action, options: RunOptions): Promise<Outcome> {
