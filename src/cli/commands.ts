@@ -213,7 +213,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (options.command === 'validate') return await validate(options);
     if (options.command === 'report') {
-      return await (await import('../report/command.js')).reportCommand(options, { write: (text) => process.stdout.write(text), say: err });
+      return await (await import('../report/command.js')).reportCommand(options, { stateDir: stateDir(), write: (text) => process.stdout.write(text), say: err });
     }
     if (options.command === 'presenter') return await (await import('../presenter/command.js')).presenterCommand(options);
     // Start loading the UI while the runbook is parsed: Ink is most of the start-up time.

@@ -3,12 +3,12 @@
  * a step's last recorded result after a live failure. Either way the screen says where it came from.
  */
 import type { StepOutcome } from '../core/runner.js';
+import { formatDateTime } from '../format/numbers.js';
 import type { Runbook, Step } from '../runbook/model.js';
 import { checkParamValue } from '../runbook/params.js';
 import { stepSqlHash } from './hash.js';
 import { RecordingLibrary } from './store.js';
 import type { RecordedEngine, RecordedEntry, Recording } from './types.js';
-import { formatWhen, originName } from './when.js';
 
 /** Live runs first: rehearsal and fallback prefer what Snowflake really did over the laptop. */
 export const REPLAY_ORDER: readonly RecordedEngine[] = ['snowflake', 'local'];
@@ -48,13 +48,18 @@ export function findReplay(
   };
 }
 
+/** "live" for Snowflake, "local" for DuckDB: how a recording's origin is named on screen. */
+export function originName(engine: RecordedEngine): string {
+  return engine === 'snowflake' ? 'live' : 'local';
+}
+
 /** "the live run of 2026-11-20 14:03" */
 export function runName(recording: Recording): string {
-  return `the ${originName(recording.engine)} run of ${formatWhen(recording.startedAt)}`;
+  return `the ${originName(recording.engine)} run of ${formatDateTime(recording.startedAt)}`;
 }
 
 export function staleNotice(replay: Replay): string {
-  return `stale: this step's SQL changed since it was recorded (${formatWhen(replay.entry.finishedAt)}); the figures are from the old SQL`;
+  return `stale: this step's SQL changed since it was recorded (${formatDateTime(replay.entry.finishedAt)}); the figures are from the old SQL`;
 }
 
 /**
@@ -82,7 +87,7 @@ export function recordedOutcome(replay: Replay): StepOutcome {
       expectations: q.expectations,
     })),
     elapsedMs: entry.elapsedMs,
-    notices: [`recorded ${formatWhen(entry.finishedAt)} ${where}, not live`, ...(replay.stale ? [staleNotice(replay)] : [])],
+    notices: [`recorded ${formatDateTime(entry.finishedAt)} ${where}, not live`, ...(replay.stale ? [staleNotice(replay)] : [])],
     recordedAt: entry.finishedAt,
   };
 }
@@ -121,7 +126,7 @@ export function planReplay(runbook: Runbook, stateDir: string, scope: 'show' | '
       fromOtherRuns > 0 ? `${fromOtherRuns} step${fromOtherRuns === 1 ? '' : 's'} from other runs` : '',
       fromMocks > 0 ? `${fromMocks} from the runbook's mocks` : '',
     ].filter(Boolean);
-    note = `replaying ${originName(primary.engine)} run of ${formatWhen(primary.startedAt)}${extras.length ? ` (${extras.join(', ')})` : ''}`;
+    note = `replaying ${originName(primary.engine)} run of ${formatDateTime(primary.startedAt)}${extras.length ? ` (${extras.join(', ')})` : ''}`;
   }
   return { byStep, primary, fromMocks, fromOtherRuns, note };
 }

@@ -69,7 +69,8 @@ export function readRecording(file: string): Recording | undefined {
   }
 }
 
-function writeAtomically(file: string, text: string): void {
+/** Writes through a temporary file and a rename: a reader sees the old file or the new, never half. */
+export function writeAtomically(file: string, text: string): void {
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, text);
   renameSync(temp, file);

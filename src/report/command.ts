@@ -1,16 +1,12 @@
 /** `demo report [RECORDING] [--out FILE]`: Markdown from a recording (default: the latest show). */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CliOptions } from '../cli/args.js';
-import { listRecordings, readRecording, type RecordingRef } from '../record/store.js';
+import { listRecordings, readRecording, writeAtomically, type RecordingRef } from '../record/store.js';
 import type { Recording } from '../record/types.js';
 import { loadRunbookCached } from '../runbook/cache.js';
 import { UsageError } from '../runbook/errors.js';
 import { renderReport } from './markdown.js';
-
-function stateDir(): string {
-  return process.env.DEMO_STATE_DIR ?? path.resolve('.demo');
-}
 
 /**
  * RECORDING is a file path, a recording id, or the start of one (e.g. "2026-11-20T14"). Without
@@ -42,8 +38,11 @@ export function pickRecording(stateDir: string, wanted?: string): { ref?: Record
 }
 
 /** Writes the report to --out FILE (atomically) or through `write` (stdout, from the CLI). */
-export async function reportCommand(options: CliOptions, io: { write: (text: string) => void; say: (line: string) => void }): Promise<number> {
-  const dir = stateDir();
+export async function reportCommand(
+  options: CliOptions,
+  io: { stateDir: string; write: (text: string) => void; say: (line: string) => void },
+): Promise<number> {
+  const dir = io.stateDir;
   const { recording } = pickRecording(dir, options.positional);
   const runbook = await loadRunbookCached(options.runbook, [recording.engine], path.join(dir, 'cache'));
   const markdown = renderReport(recording, runbook);
@@ -53,9 +52,7 @@ export async function reportCommand(options: CliOptions, io: { write: (text: str
   }
   const file = path.resolve(options.out);
   mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, markdown);
-  renameSync(temp, file);
+  writeAtomically(file, markdown);
   io.say(`Report of ${recording.id} written to ${options.out}`);
   return 0;
 }

@@ -9,10 +9,9 @@ import { prepareStep } from '../core/prepare.js';
 import type { StepOutcome } from '../core/runner.js';
 import { engineSource, SOURCE_LABELS } from '../core/sources.js';
 import type { Cell, Column, ServerTiming } from '../engine/types.js';
-import { formatCell, formatCount, formatDuration } from '../format/numbers.js';
+import { formatCell, formatCount, formatDateTime, formatDuration } from '../format/numbers.js';
 import { RECORDED_ROWS } from '../record/store.js';
 import type { RecordedEntry, RecordedQuery, Recording } from '../record/types.js';
-import { formatWhen } from '../record/when.js';
 import type { Runbook, Step } from '../runbook/model.js';
 
 const NOT_MEASURED = 'not measured';
@@ -256,7 +255,7 @@ function appendix(c: Context): string[] {
   const lines = ['## Every step as recorded', ''];
   for (const { step, entry } of c.entries) {
     lines.push(`### ${step.title} (${step.id})`, '');
-    lines.push(`${entry.status} · ${formatDuration(entry.elapsedMs)} · finished ${formatWhen(entry.finishedAt)}${entry.warehouseSize ? ` · warehouse ${entry.warehouseSize}` : ''}`);
+    lines.push(`${entry.status} · ${formatDuration(entry.elapsedMs)} · finished ${formatDateTime(entry.finishedAt)}${entry.warehouseSize ? ` · warehouse ${entry.warehouseSize}` : ''}`);
     if (entry.error) lines.push('', `Error${entry.error.where ? ` at ${entry.error.where}` : ''}: ${entry.error.message}${entry.error.code ? ` (${entry.error.code})` : ''}`);
     for (const notice of entry.notices) lines.push('', `Note: ${notice}`);
     for (const q of entry.queries) {
@@ -285,7 +284,7 @@ export function renderReport(recording: Recording, runbook: Runbook): string {
   const source = SOURCE_LABELS[engineSource(recording.engine)];
   const engineName = recording.engine === 'snowflake' ? 'Snowflake (live)' : 'DuckDB on this machine (local)';
   const command = recording.command === 'walk' ? 'demo' : `demo ${recording.command}`;
-  const ended = recording.finishedAt ? `ended ${formatWhen(recording.finishedAt)}` : `did not end normally (last step recorded ${formatWhen(recording.updatedAt)})`;
+  const ended = recording.finishedAt ? `ended ${formatDateTime(recording.finishedAt)}` : `did not end normally (last step recorded ${formatDateTime(recording.updatedAt)})`;
   const withQueries = steps.filter((s) => s.queries.length > 0);
   const missing = withQueries.filter((s) => !latest.has(`${kind}:${s.id}`));
   const params = Object.entries(recording.params).map(([k, v]) => `${k}=${v}`).join(', ');
@@ -293,7 +292,7 @@ export function renderReport(recording: Recording, runbook: Runbook): string {
   const lines = [
     `# ${recording.runbook.title} — run report`,
     '',
-    `**Recorded:** ${formatWhen(recording.startedAt)}, ${ended}  `,
+    `**Recorded:** ${formatDateTime(recording.startedAt)}, ${ended}  `,
     `**Engine:** ${source} · ${engineName}  `,
     `**Command:** \`${command}\` · ${entries.length} of ${withQueries.length} ${kind === 'check' ? 'checks' : 'steps'} recorded  `,
     `**Params:** ${params || 'none'}  `,
