@@ -5,7 +5,7 @@
  * alternate-screen option, so it is done here.
  */
 import { render, type Instance } from 'ink';
-import type { ReactElement } from 'react';
+import { cloneElement, type ReactElement } from 'react';
 
 export const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 /** Cursor shown, then the normal screen back: the last thing a session writes. */
@@ -50,6 +50,7 @@ export async function runFullScreen(tree: ReactElement, options: FullScreenOptio
     }
     write(LEAVE_ALT_SCREEN);
   };
+  let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     const code = signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143;
     const finish = () => {
@@ -61,6 +62,9 @@ export async function runFullScreen(tree: ReactElement, options: FullScreenOptio
       leave();
       process.exit(code);
     };
+    // A second signal while cleaning up: leave at once.
+    if (signalled) return finish();
+    signalled = true;
     setTimeout(finish, SIGNAL_GRACE_MS).unref();
     void options.cleanup().catch(() => undefined).finally(finish);
   };
@@ -75,10 +79,14 @@ export async function runFullScreen(tree: ReactElement, options: FullScreenOptio
     process.exit(1);
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const signal of signals) process.once(signal, onSignal);
+  // `on`, not `once`: Ink's signal-exit re-sends a signal nobody else listens to, which would kill
+  // the process before the cleanup and the terminal's restoration are done.
+  for (const signal of signals) process.on(signal, onSignal);
   process.once('uncaughtException', onCrash);
   process.once('unhandledRejection', onCrash);
   process.once('exit', leave);
+
+  const relayout = () => instance?.rerender(cloneElement(tree));
 
   write(ENTER_ALT_SCREEN);
   try {
@@ -90,8 +98,13 @@ export async function runFullScreen(tree: ReactElement, options: FullScreenOptio
       // output (mode 2026) by Ink, so terminals that know it draw each frame at once.
       maxFps: options.maxFps,
     });
+    // Ink redraws on resize with the tree as it was laid out for the old size; a frame taller than
+    // the new terminal makes Ink clear the whole screen. Re-rendering first, synchronously, lays
+    // the tree out for the new size before Ink's own listener draws it.
+    process.stdout.prependListener('resize', relayout);
     await instance.waitUntilExit();
   } finally {
+    process.stdout.off('resize', relayout);
     leave();
     for (const signal of signals) process.off(signal, onSignal);
     process.off('uncaughtException', onCrash);

@@ -1,17 +1,20 @@
 import { useStdout } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useReducer } from 'react';
 
-/** Columns and rows, updated on resize (Ink 6.8 has no hook for it). */
+/**
+ * Columns and rows, read from the terminal on every render and re-rendered on resize (Ink 6.8
+ * has no hook for it). Reading them at render time, not from state, lets the full-screen runner
+ * re-render synchronously before Ink redraws for the new size (see screen.ts), so no frame of the
+ * old height is ever drawn on a smaller terminal.
+ */
 export function useTerminalSize(): { columns: number; rows: number } {
   const { stdout } = useStdout();
-  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-  const [size, setSize] = useState(read);
+  const [, resized] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
-    const onResize = () => setSize(read());
-    stdout.on('resize', onResize);
+    stdout.on('resize', resized);
     return () => {
-      stdout.off('resize', onResize);
+      stdout.off('resize', resized);
     };
   }, [stdout]);
-  return size;
+  return { columns: stdout.columns || 80, rows: stdout.rows || 24 };
 }
