@@ -2,7 +2,8 @@
  * Recordings brought back: rehearsal plays the last real run of each step, the fallback key shows
  * a step's last recorded result after a live failure. Either way the screen says where it came from.
  */
-import type { StepOutcome } from '../core/runner.js';
+import type { QueryOutcome, StepOutcome } from '../core/runner.js';
+import type { ResultSource } from '../engine/types.js';
 import { formatDateTime } from '../format/numbers.js';
 import type { Runbook, Step } from '../runbook/model.js';
 import { checkParamValue } from '../runbook/params.js';
@@ -62,6 +63,11 @@ export function staleNotice(replay: Replay): string {
   return `stale: this step's SQL changed since it was recorded (${formatDateTime(replay.entry.finishedAt)}); the figures are from the old SQL`;
 }
 
+/** A recorded step's queries as the runner's, each result under the given source label. */
+export function recordedQueries(entry: RecordedEntry, source: ResultSource): QueryOutcome[] {
+  return entry.queries.map(({ label, expectations, ...result }) => ({ label, expectations, result: { ...result, source } }));
+}
+
 /**
  * A recorded outcome as the fallback shows it: every result labelled RECORDED, the outcome dated,
  * and a notice that says it is not live. Never passed off as this run's.
@@ -71,21 +77,7 @@ export function recordedOutcome(replay: Replay): StepOutcome {
   const where = recording.engine === 'snowflake' ? 'on Snowflake' : 'on the local engine';
   return {
     status: 'done',
-    queries: entry.queries.map((q) => ({
-      label: q.label,
-      result: {
-        columns: q.columns,
-        rows: q.rows,
-        rowCount: q.rowCount,
-        truncated: q.truncated,
-        queryId: q.queryId,
-        elapsedMs: q.elapsedMs,
-        server: q.server,
-        source: 'recorded',
-        notice: q.notice,
-      },
-      expectations: q.expectations,
-    })),
+    queries: recordedQueries(entry, 'recorded'),
     elapsedMs: entry.elapsedMs,
     notices: [`recorded ${formatDateTime(entry.finishedAt)} ${where}, not live`, ...(replay.stale ? [staleNotice(replay)] : [])],
     recordedAt: entry.finishedAt,

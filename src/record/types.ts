@@ -8,7 +8,7 @@
 import type { CheckStatus } from '../check/checklist.js';
 import type { ExpectationResult } from '../core/expect.js';
 import type { StepFailure, StepStatus } from '../core/runner.js';
-import type { Cell, Column, ServerTiming } from '../engine/types.js';
+import type { ServerTiming, StatementResult } from '../engine/types.js';
 import type { ParamValue } from '../runbook/sql.js';
 
 export const RECORDING_FORMAT = 'demo-recording/1';
@@ -59,19 +59,8 @@ export interface RecordedEntry {
   check?: { status: CheckStatus; message?: string; budgetMs?: number };
 }
 
-export interface RecordedQuery {
-  label?: string;
-  columns: Column[];
-  /** At most RECORDED_ROWS rows; `rowCount` is the full count. */
-  rows: Cell[][];
-  rowCount: number;
-  truncated: boolean;
-  queryId?: string;
-  elapsedMs: number;
-  server?: ServerTiming;
-  notice?: string;
-  expectations: ExpectationResult[];
-}
+/** A query's result as the engine returned it (rows capped at RECORDED_ROWS), minus its source label. */
+export type RecordedQuery = Omit<StatementResult, 'source'> & { label?: string; expectations: ExpectationResult[] };
 
 export interface RecordedStatement {
   index: number;

@@ -10,6 +10,7 @@ import type { StepOutcome } from '../core/runner.js';
 import { engineSource, SOURCE_LABELS } from '../core/sources.js';
 import type { Cell, Column, ServerTiming } from '../engine/types.js';
 import { formatCell, formatCount, formatDateTime, formatDuration } from '../format/numbers.js';
+import { recordedQueries } from '../record/replay.js';
 import { RECORDED_ROWS } from '../record/store.js';
 import type { RecordedEntry, RecordedQuery, Recording } from '../record/types.js';
 import type { Runbook, Step } from '../runbook/model.js';
@@ -44,11 +45,7 @@ function asOutcome(recording: Recording, entry: RecordedEntry): StepOutcome {
     status: entry.status,
     elapsedMs: entry.elapsedMs,
     notices: entry.notices,
-    queries: entry.queries.map((q) => ({
-      label: q.label,
-      expectations: q.expectations,
-      result: { columns: q.columns, rows: q.rows, rowCount: q.rowCount, truncated: q.truncated, queryId: q.queryId, elapsedMs: q.elapsedMs, server: q.server, source: engineSource(recording.engine) },
-    })),
+    queries: recordedQueries(entry, engineSource(recording.engine)),
   };
 }
 
