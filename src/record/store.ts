@@ -121,9 +121,12 @@ export class Recorder {
   /** Statements seen by the tap, per step, until the step's outcome is recorded. */
   private readonly statements = new Map<string, RecordedStatement[]>();
   private readonly now: () => Date;
+  /** When the run began (the recording is named after it), not when its first step finished. */
+  private readonly startedAt: Date;
 
   constructor(private readonly options: RecorderOptions) {
     this.now = options.now ?? (() => new Date());
+    this.startedAt = this.now();
   }
 
   get file(): string | undefined {
@@ -193,7 +196,7 @@ export class Recorder {
     const { stateDir, runbook, engine, command, params } = this.options;
     const dir = recordingsDir(stateDir);
     mkdirSync(dir, { recursive: true });
-    const startedAt = this.now().toISOString();
+    const startedAt = this.startedAt.toISOString();
     const stamp = startedAt.replace(/:/g, '-');
     let id = `${stamp}-${command}-${engine}`;
     for (let n = 2; existsFile(path.join(dir, `${id}.json`)); n++) id = `${stamp}-${command}-${engine}-${n}`;
