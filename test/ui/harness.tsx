@@ -28,7 +28,11 @@ export const KEYS = {
  * The test show: layer counts, the architecture, a long destructive scale, benchmarks, a step that
  * fails its check, the comparison, a step with only talk, and a restore with verified counts.
  */
-export function stageRunbook(options: { scale?: string; restore?: string } = {}): string {
+export function stageRunbook(options: { scale?: string; restore?: string; manyRows?: boolean; changes?: number } = {}): string {
+  const extraRows = options.manyRows ? Array.from({ length: 40 }, (_, i) => `        - [GOLD, V_EXTRA_${i}, ${i * 1000}]`).join('\n') : '';
+  const changes = options.changes
+    ? `[${Array.from({ length: options.changes }, (_, i) => `"Change ${i}"`).join(', ')}]`
+    : '[Replaces the patients table with copies]';
   return `title: Stage test show
 duration: 10m
 params:
@@ -52,6 +56,7 @@ steps:
         - [BRONZE, RAW_PATIENTS, 1000]
         - [SILVER, PATIENTS, 1000]
         - [GOLD, V_PATIENT_360, 1000]
+${extraRows}
   - id: arch
     title: The architecture
     display: architecture
@@ -67,7 +72,7 @@ steps:
     target: 2m
     destructive: true
     long: true
-    changes: [Replaces the patients table with copies]
+    changes: ${changes}
     inline: CREATE OR REPLACE TABLE T AS SELECT 1 AS X
     mock: { duration: ${options.scale ?? '150ms'}, columns: [TABLE_NAME, ROW_COUNT], rows: [[RAW_PATIENTS, 100000000]] }
   - id: bench
