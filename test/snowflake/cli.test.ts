@@ -121,13 +121,13 @@ test('the network dies during a step: a clear error on screen within the step ti
   });
   let shown = 0;
   const run = await demo(['--runbook', 'outage.yml', '-c', 'fake', '--yes'], (stdout) => {
-    if (shown || !/no answer within 2(\.0)? s/.test(stdout)) return;
+    if (shown || !/no answer from Snowflake within 2(\.0)? s/.test(stdout)) return;
     shown = performance.now();
     // The network comes back; until it does, the driver's own retries keep the process alive.
     server.resumeAnswering();
   });
   const fault = await started;
-  expect(run.stdout).toMatch(/✗ failed.*: no answer within 2(\.0)? s: the statement was stopped/);
+  expect(run.stdout).toMatch(/✗ failed.*: no answer from Snowflake within 2(\.0)? s: .*the connection will be rebuilt/);
   expect(run.code).toBe(1);
   // The watchdog fires 2 s after the statement was sent; the engine then has the runner's 2 s grace.
   expect(shown).toBeGreaterThan(0);
