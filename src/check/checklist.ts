@@ -33,7 +33,7 @@ export interface CheckResult {
  * (DuckDB opens a connection per statement; a single Snowflake session may not); without one, one.
  */
 export function concurrencyOf(engine: Engine): number {
-  const n = (engine as { concurrency?: number }).concurrency;
+  const n = engine.concurrency;
   return typeof n === 'number' && n >= 1 ? Math.floor(n) : 1;
 }
 

@@ -8,7 +8,6 @@
  * from the live run of …") and in `note` for the header.
  */
 import { sleep, throwIfAborted } from '../core/abort.js';
-import type { PreparedStatement } from '../core/prepare.js';
 import { planReplay, runName, staleNotice, type Replay, type ReplayPlan } from '../record/replay.js';
 import { sqlFor, type Runbook, type Step } from '../runbook/model.js';
 import { splitStatements } from '../runbook/sql.js';
@@ -132,13 +131,12 @@ export class RehearsalEngine implements Engine {
  * which say so; for a bare request, count statements per query (a typed param never adds a `;`).
  */
 function locate(step: Step, request: StatementRequest): { queryIndex: number; last: boolean; cleanup: boolean } {
-  const prepared = request as Partial<PreparedStatement>;
-  if (step.cleanup && prepared.file !== undefined && prepared.file === sqlFor(step.cleanup, 'rehearsal').file &&
-      !step.queries.some((q) => sqlFor(q, 'rehearsal').file === prepared.file)) {
+  if (step.cleanup && request.file !== undefined && request.file === sqlFor(step.cleanup, 'rehearsal').file &&
+      !step.queries.some((q) => sqlFor(q, 'rehearsal').file === request.file)) {
     return { queryIndex: 0, last: true, cleanup: true };
   }
-  if (prepared.queryIndex !== undefined && prepared.lastOfQuery !== undefined) {
-    return { queryIndex: prepared.queryIndex, last: prepared.lastOfQuery, cleanup: false };
+  if (request.queryIndex !== undefined && request.lastOfQuery !== undefined) {
+    return { queryIndex: request.queryIndex, last: request.lastOfQuery, cleanup: false };
   }
   let start = 0;
   for (const [queryIndex, query] of step.queries.entries()) {

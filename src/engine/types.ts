@@ -71,6 +71,10 @@ export interface StatementRequest {
   count: number;
   /** The rehearsal answer for this statement, when the runbook gives one. */
   mock?: MockResult;
+  /** Where the statement comes from: which of the step's queries, whether it ends it, which file. */
+  queryIndex?: number;
+  lastOfQuery?: boolean;
+  file?: string;
 }
 
 export interface RunOptions {
@@ -90,6 +94,8 @@ export interface Engine {
   readonly kind: EngineKind;
   /** Where this engine's figures come from, for the header, e.g. "replaying live run of 2026-11-20 14:03". */
   readonly note?: string;
+  /** How many statements it can run at once (the checklist runs independent checks side by side). */
+  readonly concurrency?: number;
   connect(signal: AbortSignal): Promise<void>;
   run(request: StatementRequest, options: RunOptions): Promise<StatementResult>;
   close(): Promise<void>;

@@ -146,7 +146,7 @@ export class Recorder {
         return engine.note;
       },
       // Kept visible through the tap: the checklist asks engines how many statements they run at once.
-      ...('concurrency' in engine ? { concurrency: (engine as { concurrency?: number }).concurrency } : {}),
+      concurrency: engine.concurrency,
       connect: (signal: AbortSignal) => engine.connect(signal),
       close: () => engine.close(),
       run: async (request: StatementRequest, options: RunOptions): Promise<StatementResult> => {
