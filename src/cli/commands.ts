@@ -61,6 +61,8 @@ async function openEngine(options: CliOptions, runbook: Runbook, signal: AbortSi
     stateDir: stateDir(),
     speed: options.speed,
   });
+  for (const warning of engine.warnings ?? []) err(`warning: ${warning}`);
+  engine.onLoginUrl = (url) => err(`Log in to Snowflake in your browser: ${url}`);
   await engine.connect(signal);
   return engine;
 }

@@ -96,6 +96,10 @@ export interface Engine {
   readonly note?: string;
   /** How many statements it can run at once (the checklist runs independent checks side by side). */
   readonly concurrency?: number;
+  /** Things the presenter should know before going on (e.g. connections.toml readable by others). */
+  readonly warnings?: readonly string[];
+  /** Browser sign-in: where the presenter should log in. The app shows it; the engine prints nothing. */
+  onLoginUrl?: (url: string) => void;
   connect(signal: AbortSignal): Promise<void>;
   run(request: StatementRequest, options: RunOptions): Promise<StatementResult>;
   close(): Promise<void>;
