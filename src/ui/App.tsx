@@ -227,7 +227,8 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
             const run = runOf(stateRef.current, target.id);
             // Wall time: a cancelled step's own figure only counts the statements that finished.
             const took = formatDuration((run.finishedAt ?? now()) - (run.startedAt ?? now()));
-            say(`${mark} '${oneLine(target.title)}' ${outcome.status} after ${took}${target.id !== runbook.restore.id ? ' (g to jump there)' : ''}`);
+            // Short facts first: a narrow status line cuts the title, not the news.
+            say(`${mark} '${target.id}' ${outcome.status} after ${took}: ${oneLine(target.title)}`);
           }
         });
     },

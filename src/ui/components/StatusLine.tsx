@@ -61,12 +61,16 @@ export function StatusLine({
     const title = oneLine(stepById(show, id)?.title ?? id);
     const statement = run.statement && run.statement.count > 1 ? `${run.statement.index + 1}/${run.statement.count}${run.statement.label ? ` ${oneLine(run.statement.label)}` : ''}` : '';
     const engineState = run.progress ? `${oneLine(run.progress.state)}${run.progress.queryId ? ` ${oneLine(run.progress.queryId)}` : ''}` : '';
-    const progress = progressText(now - (run.startedAt ?? now), expectedMs(id), room >= 100 ? 16 : room >= 76 ? 8 : 0);
+    const elapsed = now - (run.startedAt ?? now);
+    const head = `${spinnerFrame(now)} ${run.cancelRequested ? 'cancelling ' : ''}`;
+    const details = [statement, engineState].filter(Boolean).join(' · ');
+    // The bar only where it leaves the words room: what runs and its state matter more.
+    const wanted = head.length + Math.min(24, title.length) + (details ? details.length + 3 : 0);
+    const withBar = progressText(elapsed, expectedMs(id), room >= 110 ? 16 : 8);
+    const progress = room - withBar.bar.length - withBar.text.length - 1 >= wanted ? withBar : progressText(elapsed, expectedMs(id), 0);
     const right = ` ${progress.bar}${progress.text}`;
     // The title gives way first (down to a stub), then the statement and the engine's state.
     const leftRoom = Math.max(0, room - right.length);
-    const head = `${spinnerFrame(now)} ${run.cancelRequested ? 'cancelling ' : ''}`;
-    const details = [statement, engineState].filter(Boolean).join(' · ');
     const titleRoom = Math.max(Math.min(12, title.length), leftRoom - head.length - details.length - 3);
     const left = clip(`${head}${clip(title, titleRoom)}${details ? ` · ${details}` : ''}`, leftRoom);
     content = (
