@@ -55,6 +55,8 @@ export function oursCell(
       return { text: `${formatGBP(0)} compute idle: suspends after ${formatDuration(Number(value) * 1000)}`, kind: 'measured', source };
     }
     case 'credits-estimate': {
+      // Credits are Snowflake's: a time measured on DuckDB says nothing about them.
+      if (outcome.queries[0]!.result.source === 'local') return { text: 'no credits on the local engine', kind: 'missing' };
       const size = String(outcome.queries.at(-1)?.result.server?.warehouseSize ?? params.scale_size ?? '').toUpperCase();
       const rate = CREDITS_PER_HOUR[size];
       if (!rate) return { text: 'no estimate (warehouse size unknown)', kind: 'missing' };

@@ -111,7 +111,7 @@ function bodyLines(runbook: Runbook, session: ShowSession, step: Step, state: Wa
   const run = runOf(state, step.id);
   if (step.display === 'comparison' && step.comparison) {
     const outcomes = Object.fromEntries(Object.entries(state.runs).map(([id, r]) => [id, r.outcome]));
-    return comparisonLines(step.comparison, outcomes, session.params, width);
+    return comparisonLines(step.comparison, outcomes, session.params, width, session.engine.kind);
   }
   if (run.fallback) {
     const recorded = run.fallback.recordedAt ? formatDateTime(run.fallback.recordedAt) : 'earlier';

@@ -342,7 +342,7 @@ describe('the show on screen', () => {
     await press(app, 'g', KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
     frame = await frameWhere(app, has('Step 6/7', '150 ms · REHEARSAL'));
     // Measured next to the claims, as bars: ours in full blocks, the claimed range in shades.
-    expect(frame).toMatch(/Snowflake \(this run\)\s+█ 150 ms measured · REHEARSAL/);
+    expect(frame).toMatch(/Snowflake \(rehearsal\)\s+█ 150 ms measured · REHEARSAL/);
     expect(frame).toMatch(/Fabric\s+░+▒* “4-6 hours” claim/);
     expect(frame).toMatch(/Traditional DB\s+░+▒+ “8-12 hours” claim/);
   });

@@ -7,12 +7,17 @@ import { Text } from 'ink';
 import React from 'react';
 import { claimRangeMs, oursCell, type ComparisonCell } from '../../core/comparison.js';
 import type { StepOutcome } from '../../core/runner.js';
+import type { EngineKind } from '../../engine/types.js';
 import type { Comparison } from '../../runbook/schema.js';
 import { clip, oneLine, wrap } from '../text.js';
 import { color } from '../theme.js';
 import type { Line } from './ResultLines.js';
 
-const OURS = 'Snowflake (this run)';
+
+/** Our column says which engine measured it: a DuckDB timing is not a Snowflake one. */
+export function oursTitle(engine: EngineKind): string {
+  return engine === 'snowflake' ? 'Snowflake (this run)' : engine === 'local' ? 'DuckDB here (this run)' : 'Snowflake (rehearsal)';
+}
 
 function kindColor(cell: ComparisonCell) {
   return color(cell.kind === 'measured' ? 'measured' : cell.kind === 'estimate' ? 'warn' : cell.kind === 'missing' ? 'muted' : 'claim');
@@ -23,7 +28,9 @@ export function comparisonLines(
   outcomes: Readonly<Record<string, StepOutcome | undefined>>,
   params: Readonly<Record<string, string | number>>,
   width: number,
+  engine: EngineKind = 'snowflake',
 ): Line[] {
+  const OURS = oursTitle(engine);
   const ours = comparison.rows.map((row) => oursCell(row, outcomes, params));
   // Every distinct claim source gets a footnote number, listed under the table.
   const sources: string[] = [];

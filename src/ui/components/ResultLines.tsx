@@ -176,7 +176,27 @@ export function resultLines(display: Display, outcome: StepOutcome | undefined, 
   if (!outcome || display === 'none') return [];
   if (display === 'benchmark') return benchmarkLines('bench', outcome, width);
   const out: Line[] = [];
+  const labelWidth = Math.min(Math.floor(width / 2), Math.max(0, ...outcome.queries.map((q, i) => oneLine(q.label ?? `query ${i + 1}`).length)));
   outcome.queries.forEach((q, i) => {
+    // A query of many that answered with one value (a status, a count) takes one row, not four.
+    const single = outcome.queries.length > 1 && q.result.columns.length === 1 && q.result.rows.length <= 1 && display === 'table';
+    if (single) {
+      const value = q.result.rows[0] ? oneLine(formatCell(q.result.rows[0][0] ?? null, q.result.columns[0]!.name)) : '(no rows)';
+      out.push(
+        line(
+          `q${i}-1`,
+          <>
+            <Text bold>{clip(oneLine(q.label ?? `query ${i + 1}`), labelWidth).padEnd(labelWidth)}</Text>
+            <Text color={color('muted')}>{` ${formatDuration(q.result.elapsedMs).padStart(8)} ${sourceTag(q.result)}  `}</Text>
+            {value}
+          </>,
+        ),
+      );
+      for (const [j, e] of q.expectations.entries()) {
+        if (!e.ok) out.push(line(`q${i}-e${j}`, <Text color={color('bad')}>{clip(oneLine(`✗ ${e.description}: ${e.message ?? ''}`), width)}</Text>));
+      }
+      return;
+    }
     if (q.label && outcome.queries.length > 1) {
       out.push(line(`q${i}-l`, <Text bold>{clip(`${oneLine(q.label)} — ${formatDuration(q.result.elapsedMs)} [${sourceTag(q.result)}]`, width)}</Text>));
     }
