@@ -11,7 +11,7 @@ import { StatusLine } from '../ui/components/StatusLine.js';
 import { StepHeading, talkLines } from '../ui/components/StepHeading.js';
 import { ClockProvider, spinnerFrame, useNow } from '../ui/hooks/clock.js';
 import { useTerminalSize } from '../ui/hooks/useTerminalSize.js';
-import { actionFor, firstKey, keyLabel, LIST_KEYS, PRESENTER_KEYS, type Action } from '../ui/keymap.js';
+import { actionFor, eachKey, firstKey, keyLabel, LIST_KEYS, PRESENTER_KEYS, type Action } from '../ui/keymap.js';
 import { clip, oneLine, windowOf } from '../ui/text.js';
 import { color } from '../ui/theme.js';
 import type { ConsoleView, ShowConnection } from './client.js';
@@ -119,7 +119,7 @@ export function PresenterApp({ connection, now = Date.now }: { connection: ShowC
     },
     [connection, exit, setJumpCursor],
   );
-  useInput(onKey);
+  useInput(useCallback((input: string, key: Key) => eachKey(input, key, onKey), [onKey]));
 
   const frameHeight = Math.max(0, rows - 1);
   const width = columns - 2;

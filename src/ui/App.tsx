@@ -23,7 +23,7 @@ import { StatusLine } from './components/StatusLine.js';
 import { StepHeading, talkLines } from './components/StepHeading.js';
 import { ClockProvider, spinnerFrame, useNow } from './hooks/clock.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
-import { actionFor, CONFIRM_KEYS, GLOBAL_KEYS, LIST_KEYS, OVERLAY_KEYS, SHOW_KEYS, type Action } from './keymap.js';
+import { actionFor, CONFIRM_KEYS, eachKey, GLOBAL_KEYS, LIST_KEYS, OVERLAY_KEYS, SHOW_KEYS, type Action } from './keymap.js';
 import { clip, oneLine } from './text.js';
 import { color } from './theme.js';
 
@@ -407,7 +407,7 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
     [cancelRunning, quit, say, openRestore, perform],
   );
 
-  useInput(onKey);
+  useInput(useCallback((input: string, key: Key) => eachKey(input, key, onKey), [onKey]));
 
   // The presenter console: its commands go through the same `perform` as the keys.
   const onRemote = useCallback(

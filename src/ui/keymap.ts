@@ -119,6 +119,16 @@ function matches(name: string, input: string, key: Key): boolean {
   }
 }
 
+/**
+ * Ink hands over a run of plain characters as one input ("ns" when two keys arrive in one read:
+ * fast typing, a clicker, a slow SSH link). Each character is a key press of its own.
+ */
+export function eachKey(input: string, key: Key, handle: (input: string, key: Key) => void): void {
+  if (input.length > 1 && !key.ctrl && !key.meta) {
+    for (const character of input) handle(character, key);
+  } else handle(input, key);
+}
+
 export function actionFor(bindings: readonly Binding[], input: string, key: Key): Action | undefined {
   return bindings.find((b) => b.keys.some((k) => matches(k, input, key)))?.action;
 }

@@ -278,6 +278,13 @@ for (const [where, bindings, scenarios] of MAPS) {
 }
 
 describe('the show on screen', () => {
+  it('takes keys that arrive together in one read one by one', async () => {
+    const { app } = start();
+    await frameWhere(app, has('Step 1/7'));
+    app.stdin.write('nng');
+    await frameWhere(app, has('Step 3/7', 'Jump to a step'));
+  });
+
   it('shows the title, the engine badge, step n of N, the talk with its pause cue and the next step', async () => {
     const { app } = start();
     const frame = await frameWhere(app, has('Step 1/7'));
