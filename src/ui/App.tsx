@@ -274,7 +274,13 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
       say(`f shows the recorded result of a step whose live run failed; '${current.id}' has not failed`);
       return;
     }
-    const outcome = session.fallback(current.id);
+    let outcome: StepOutcome | undefined;
+    try {
+      outcome = session.fallback(current.id);
+    } catch (error) {
+      say(`the recording of '${current.id}' cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
     if (!outcome) {
       say(`no recording of this step yet ('${current.id}')`);
       return;
@@ -444,16 +450,25 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
   );
   useEffect(() => remote?.onCommand(onRemote), [remote, onRemote]);
 
+  // Estimates come from recordings on disk; a broken one must cost the estimate, not the show.
+  const expectedMs = useCallback((id: string) => {
+    try {
+      return session.expectedMs(id);
+    } catch {
+      return undefined;
+    }
+  }, [session]);
+
   useEffect(() => {
     if (!remote) return;
-    const expected = running ? session.expectedMs(running) : undefined;
+    const expected = running ? expectedMs(running) : undefined;
     remote.publish({
       state: liteState(state),
       expectedMs: running && expected !== undefined ? { [running]: expected } : {},
       message,
       dialog: overlaySummary(overlay, runbook, state),
     });
-  }, [remote, state, overlay, message, running, session, runbook]);
+  }, [remote, state, overlay, message, running, expectedMs, runbook]);
 
   // Restore confirmed while another step was being cancelled: start it once that step stopped.
   useEffect(() => {
@@ -463,7 +478,6 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
     }
   }, [running, start, runbook.restore]);
 
-  const expectedMs = useCallback((id: string) => session.expectedMs(id), [session]);
   const engine = { kind: session.engine.kind, note: session.engine.note };
   const frameHeight = Math.max(0, rows - 1);
 
