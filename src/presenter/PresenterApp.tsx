@@ -29,11 +29,18 @@ function shortKey(name: string): string {
   return name === 'escape' ? 'esc' : name === 'ctrl+c' ? '^C' : name;
 }
 
+/** Hints the console drops first when its row is narrow (last in this list first). */
+const HINT_PRIORITY: readonly Action[] = ['next', 'previous', 'run', 'restore', 'quit', 'confirm', 'dismiss', 'jump', 'cancel'];
+
 export function presenterHints(width: number): string {
-  const text = PRESENTER_KEYS.filter((b) => b.action !== 'scrollDown' && b.action !== 'scrollUp')
-    .map((b) => `${shortKey(b.keys[0]!)} ${b.action === 'confirm' ? 'yes' : b.action === 'dismiss' ? 'no' : b.action}`)
-    .join('  ');
-  return clip(text, width);
+  const label = (action: Action) => {
+    const binding = PRESENTER_KEYS.find((b) => b.action === action)!;
+    return `${shortKey(binding.keys[0]!)} ${action === 'confirm' ? 'yes' : action === 'dismiss' ? 'no' : action}`;
+  };
+  let kept = PRESENTER_KEYS.map((b) => b.action).filter((a) => HINT_PRIORITY.includes(a));
+  const text = () => kept.map(label).join('  ');
+  for (let i = HINT_PRIORITY.length - 1; i >= 0 && text().length > width; i--) kept = kept.filter((a) => a !== HINT_PRIORITY[i]);
+  return clip(text(), width);
 }
 
 function Waiting({ path, view, width, height }: { path: string; view: ConsoleView; width: number; height: number }) {

@@ -9,7 +9,7 @@ import { render } from 'ink-testing-library';
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShowConnection, type ConsoleView } from '../../src/presenter/client.js';
-import { PresenterApp } from '../../src/presenter/PresenterApp.js';
+import { PresenterApp, presenterHints } from '../../src/presenter/PresenterApp.js';
 import { ensurePrivateDir, privateDirProblem } from '../../src/presenter/private.js';
 import { socketDir, socketPath, type RemoteCommand } from '../../src/presenter/protocol.js';
 import { startPresenterServer, type PresenterServer } from '../../src/presenter/server.js';
@@ -221,6 +221,13 @@ describe('the presenter console', () => {
     await frameWhere(c, has('Scale the data', 'RUNNING', 'no estimate'));
     await press(c, 'n', KEYS.enter);
     await frameWhere(c, has("'scale' is still running"));
+  });
+
+  it('keeps how to leave and how to answer in its hints on a narrow terminal', () => {
+    const narrow = presenterHints(78);
+    expect(narrow.length).toBeLessThanOrEqual(78);
+    for (const hint of ['→ next', 'enter run', 'R restore', 'y yes', 'esc no', 'q quit']) expect(narrow).toContain(hint);
+    expect(presenterHints(200)).toContain('^C cancel');
   });
 
   it('waits for a show that has not started', async () => {
