@@ -3,6 +3,8 @@
  * opened from every step, resizes (below the minimum too), and a clean quit with the terminal
  * restored. Then the other ways out: SIGTERM, SIGINT, and an uncaught exception.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRunbook } from '../../src/runbook/load.js';
@@ -155,6 +157,35 @@ describe('demo --rehearse in a terminal', () => {
       expect((await show.exited()).exitCode).toBe(130);
       expect(terminalRestored(show)).toEqual([]);
     } finally {
+      if (!show.exit) show.child.kill('SIGKILL');
+    }
+  });
+
+  it('demo presenter in a second terminal follows and drives the show', async () => {
+    const env = { DEMO_STATE_DIR: mkdtempSync(path.join(tmpdir(), 'demo-e2e-presenter-')) };
+    const show = new TerminalSession([CLI, '--rehearse', '--audience'], { cols: 100, rows: 30, env });
+    const console_ = new TerminalSession([CLI, 'presenter'], { cols: 90, rows: 26, env });
+    try {
+      await show.waitFor((rows) => headerAtTop(rows, 1), 'the show');
+      const first = await console_.waitForText('PRESENTER CONSOLE  the projected screen hides the talking points');
+      expect(first.join('\n')).toContain(`Step 1/${N}`);
+      expect(first.join('\n')).toContain(`• ${runbook.steps[0]!.talk.find((t) => t.kind === 'say')!.text.slice(0, 40)}`);
+      await new Promise((r) => setTimeout(r, 200));
+      await console_.press('n');
+      await show.waitFor((rows) => headerAtTop(rows, 2), 'the show to move to step 2');
+      await console_.waitForText(`Step 2/${N}`);
+      await console_.press('R');
+      await show.waitForText('restore will:');
+      await console_.waitForText('The show asks');
+      await console_.press(KEY.escape);
+      await show.waitForGone('restore will:');
+      await console_.press('q');
+      expect((await console_.exited()).exitCode).toBe(0);
+      expect(terminalRestored(console_)).toEqual([]);
+      await show.press('q', 'y');
+      expect((await show.exited()).exitCode).toBe(0);
+    } finally {
+      if (!console_.exit) console_.child.kill('SIGKILL');
       if (!show.exit) show.child.kill('SIGKILL');
     }
   });
