@@ -146,6 +146,18 @@ describe('demo --rehearse in a terminal', () => {
     }
   });
 
+  it('restores the terminal when a component fails while rendering, then shows the error', async () => {
+    const show = new TerminalSession([path.join(ROOT, 'test/e2e/fixtures/render-error.mjs')], { cols: 80, rows: 24 });
+    try {
+      await show.waitForText('about to fail');
+      expect((await show.exited()).exitCode).toBe(1);
+      expect(terminalRestored(show, /^(\u001B\[\?25h)*demo: unexpected error: render failed[^\u001B]*(\u001B\[\?25h)*$/)).toEqual([]);
+      expect(await show.screen()).toContain('demo: unexpected error: render failed');
+    } finally {
+      if (!show.exit) show.child.kill('SIGKILL');
+    }
+  });
+
   it('leaves the terminal as it found it after Ctrl-C twice (exit code 130)', async () => {
     const show = new TerminalSession([CLI, '--rehearse'], { cols: 80, rows: 24 });
     try {
