@@ -19,6 +19,7 @@ import type { Runbook } from '../runbook/model.js';
 import { parseParamFlags, resolveParams } from '../runbook/params.js';
 import type { ParamValue } from '../runbook/sql.js';
 import { EXIT, HELP, parseCli, type CliOptions } from './args.js';
+import { stateDir } from './state-dir.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -35,9 +36,6 @@ function version(): string {
   return pkg.version;
 }
 
-function stateDir(): string {
-  return process.env.DEMO_STATE_DIR ?? path.resolve('.demo');
-}
 
 /** One Ctrl-C aborts what is running; a second one exits at once. */
 function interruptController(): AbortController {

@@ -64,6 +64,10 @@ export class ShowSession {
   }
 
   private async runConnected(step: Step, controller: AbortController, onEvent: (event: RunEvent) => void): Promise<StepOutcome> {
+    // A browser sign-in (SSO) may be needed on any (re)connect: its address goes to the screen of
+    // the step that is waiting for it.
+    this.engine.onLoginUrl = (url) =>
+      onEvent({ type: 'progress', progress: { state: 'WAITING_FOR_BROWSER', url, detail: 'finish the Snowflake login in the browser' } });
     this.connecting ??= this.engine.connect(controller.signal);
     try {
       await this.connecting;

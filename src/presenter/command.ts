@@ -1,17 +1,13 @@
 /** `demo presenter`: attach to the running show from a second terminal. */
 // First: React must not load before the production flag is set (see ui/production.ts).
 import '../ui/production.js';
-import path from 'node:path';
 import type { CliOptions } from '../cli/args.js';
+import { stateDir } from '../cli/state-dir.js';
 import { UsageError } from '../runbook/errors.js';
 import { ShowConnection } from './client.js';
 import { privateDirProblem } from './private.js';
 import { socketDir, socketPath } from './protocol.js';
 
-/** The same state dir as the show (`.demo/`, or $DEMO_STATE_DIR), so both find one socket. */
-function stateDir(): string {
-  return process.env.DEMO_STATE_DIR ?? path.resolve('.demo');
-}
 
 export async function presenterCommand(_options: CliOptions): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('demo presenter needs a terminal (it is a full-screen console)');

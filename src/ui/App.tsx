@@ -127,7 +127,13 @@ function bodyLines(runbook: Runbook, session: ShowSession, step: Step, state: Wa
     ];
   }
   const lines: Line[] = [];
-  if (run.status === 'running') lines.push(<RunningLine key="running" run={run} width={width} />);
+  if (run.status === 'running') {
+    lines.push(<RunningLine key="running" run={run} width={width} />);
+    // Where to follow it: the query id and its Snowsight link, or the sign-in page to finish.
+    const where = [run.progress?.detail, run.progress?.queryId && `query id ${run.progress.queryId}`].filter(Boolean).join(' · ');
+    if (where) lines.push(<Text key="running-where" color={color('muted')} wrap="truncate">{clip(oneLine(where), width)}</Text>);
+    if (run.progress?.url) lines.push(<Text key="running-url" color={color('accent')} wrap="truncate">{clip(oneLine(run.progress.url), width)}</Text>);
+  }
   if (step.display === 'architecture') {
     const counts = latestCounts(runbook, state, step.id);
     lines.push(...architectureLines(counts.outcome, width, counts.origin));

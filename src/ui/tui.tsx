@@ -24,7 +24,7 @@ export async function runTui(options: {
     stateDir: options.stateDir,
     speed: options.options.speed,
   });
-  const session = new ShowSession(engine, options.params);
+  const session = new ShowSession(engine, options.params, { runbook: options.runbook, stateDir: options.stateDir });
 
   // The show goes on without the console if its socket cannot be had (another show owns it, a
   // path too long for a socket…); the reason is shown on the status line.
@@ -48,7 +48,7 @@ export async function runTui(options: {
       session={session}
       audience={options.options.audience}
       remote={server}
-      initialMessage={serverProblem}
+      initialMessage={[...(engine.warnings ?? []).map((w) => `warning: ${w}`), serverProblem].filter(Boolean).join(' · ') || undefined}
       onExit={(c) => (code = c)}
     />,
     {
