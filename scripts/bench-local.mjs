@@ -7,10 +7,10 @@
 //    and their ratio (target: the scale step at 0.7 of the bare statement or better). Wall time and
 //    CPU time (DuckDB's threads included) are both reported: on a busy machine, only the second is
 //    a fair comparison. With --rounds N, the best of N runs of each.
-// 2. Peak memory of a separate process that runs a step returning --rows rows through the local
-//    engine, as `demo --engine local` does (target: under 300 MB for 10 million rows).
+// 2. Peak memory of `demo --engine local` (plain output) walking a one-step runbook whose step
+//    returns --rows rows (target: under 300 MB for 10 million rows), next to the same with one row.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,8 +23,6 @@ const { values: args } = parseArgs({
     multiplier: { type: 'string', default: '100' },
     rounds: { type: 'string', default: '1' },
     rows: { type: 'string', default: '10000000' },
-    'memory-child': { type: 'boolean', default: false },
-    dir: { type: 'string' },
   },
 });
 
@@ -59,21 +57,24 @@ async function sql(engine, text) {
   return { result, ms: performance.now() - started };
 }
 
-if (args['memory-child']) {
-  // A step whose result has --rows rows, streamed through the engine with the runner's row cap.
-  const engine = new LocalEngine({ file: path.join(args.dir, 'memory.duckdb') });
-  await engine.connect(signal);
-  const before = process.resourceUsage().maxRSS;
-  const step = {
-    id: 'ten-million-rows', title: 'rows', talk: [], display: 'table', destructive: false, long: false, cache: false,
-    changes: [], expect: [],
-    queries: [{ sql: { snowflake: { file: 'bench', line: 1, text: `SELECT range AS N, 'row ' || range AS LABEL FROM range(${Number(args.rows)})` } }, expect: [] }],
-  };
-  const outcome = await run(engine, step, {});
-  await engine.close();
-  const { rowCount, rows } = outcome.queries[0].result;
-  process.stdout.write(JSON.stringify({ rowCount, kept: rows.length, beforeKb: before, peakKb: process.resourceUsage().maxRSS }));
-  process.exit(0);
+/** Peak RSS in MB of `demo --engine local` walking a runbook whose one step runs `text`. */
+function demoPeakMb(dir, text) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, 'sql'), { recursive: true });
+  writeFileSync(path.join(dir, 'sql', 'rows.sql'), `${text};\n`);
+  writeFileSync(
+    path.join(dir, 'runbook.yml'),
+    'title: Rows\nsteps:\n  - id: rows\n    title: Rows\n    sql: sql/rows.sql\nrestore:\n  id: restore\n  title: Nothing\n  inline: SELECT 1 AS OK\n',
+  );
+  const report = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nmaxrss="+process.resourceUsage().maxRSS))';
+  const demo = spawnSync(process.execPath, ['--import', report, path.join(root, 'dist', 'cli', 'main.js'), '--engine', 'local', '--runbook', 'runbook.yml'], {
+    cwd: dir,
+    env: { ...process.env, CI: '1', DEMO_LOCAL_DB: path.join(dir, 'local.duckdb') },
+    encoding: 'utf8',
+  });
+  const kb = /maxrss=(\d+)/.exec(demo.stderr)?.[1];
+  if (demo.status !== 0 || !kb) throw new Error(`demo failed: ${demo.stdout}${demo.stderr}`);
+  return Number(kb) / 1024;
 }
 
 const multiplier = Number(args.multiplier);
@@ -146,13 +147,10 @@ try {
     );
   }
 
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-child', '--dir', work, '--rows', args.rows], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
-  const memory = JSON.parse(child.stdout);
-  console.log(
-    `a step returning ${fmt(memory.rowCount)} rows (${memory.kept} kept): peak RSS ${fmt(memory.peakKb / 1024)} MB ` +
-      `(${fmt(memory.beforeKb / 1024)} MB before the step; target < 300 MB)`,
-  );
+  const rowsSql = `SELECT range AS N, 'row ' || range AS LABEL FROM range(${Number(args.rows)})`;
+  const many = demoPeakMb(path.join(work, 'memory'), rowsSql);
+  const one = demoPeakMb(path.join(work, 'memory'), 'SELECT 1 AS N');
+  console.log(`demo --engine local, a step returning ${fmt(Number(args.rows))} rows: peak RSS ${fmt(many)} MB (${fmt(one)} MB for one row; target < 300 MB)`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
