@@ -1,15 +1,20 @@
 /** The real `demo` binary, as a script or a presenter's shell would run it (no TTY here). */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COUNTS_SQL, MINIMAL, scratch } from '../helpers.js';
 
 const BIN = path.resolve('dist/cli/main.js');
 
+// A state folder of its own: recordings left by someone's local run must not change what is replayed.
+const STATE = mkdtempSync(path.join(tmpdir(), 'demo-cli-state-'));
+
 function demo(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? process.cwd(),
-    env: { ...process.env, CI: 'true', ...options.env },
+    env: { ...process.env, CI: 'true', DEMO_STATE_DIR: STATE, ...options.env },
     encoding: 'utf8',
     timeout: 60_000,
   });
