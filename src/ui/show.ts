@@ -3,19 +3,9 @@
  * and the presenter console receives it over the socket, so both draw with the same components.
  */
 import type { EngineKind } from '../engine/types.js';
-import type { Display } from '../runbook/schema.js';
-import type { Talk } from '../runbook/model.js';
+import type { Step } from '../runbook/model.js';
 
-export interface StepInfo {
-  id: string;
-  title: string;
-  talk: Talk[];
-  targetMs?: number;
-  display: Display;
-  destructive: boolean;
-  long: boolean;
-  changes: string[];
-}
+export type StepInfo = Pick<Step, 'id' | 'title' | 'talk' | 'targetMs' | 'display' | 'destructive' | 'long' | 'changes'>;
 
 export interface ShowInfo {
   title: string;
