@@ -13,6 +13,17 @@ export function scratch(files: Record<string, string>): string {
   return dir;
 }
 
+/** Polls until `probe` returns something truthy, and returns it; fails after `timeoutMs`. */
+export async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 15));
+  }
+}
+
 /** A small valid runbook; override parts of it per test. */
 export const MINIMAL = `title: Test show
 params:

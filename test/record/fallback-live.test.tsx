@@ -13,6 +13,7 @@ import { loadRunbook } from '../../src/runbook/load.js';
 import { resolveParams } from '../../src/runbook/params.js';
 import { App } from '../../src/ui/App.js';
 import { scratch } from '../helpers.js';
+import { frameWhere } from '../ui/harness.js';
 import { FakeSnowflake } from '../snowflake-server/server.js';
 import { liveEngine } from '../snowflake/helpers.js';
 
@@ -39,16 +40,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function frameWhere(app: ReturnType<typeof render>, check: (frame: string) => boolean, timeoutMs = 10_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const frame = app.lastFrame() ?? '';
-    if (check(frame)) return frame;
-    if (Date.now() > until) throw new Error(`frame never matched; last frame:\n${frame}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 test('the fallback key after a failed live step shows the last recorded result, marked RECORDED and not live', async () => {
   const dir = scratch({ 'runbook.yml': RUNBOOK });
   const runbook = loadRunbook(path.join(dir, 'runbook.yml'));
@@ -70,9 +61,9 @@ test('the fallback key after a failed live step shows the last recorded result, 
   const app = render(<App runbook={runbook} session={session} />);
   try {
     app.stdin.write('\r');
-    await frameWhere(app, (f) => /✗ failed/.test(f));
+    await frameWhere(app, (f) => /✗ failed/.test(f), 10_000);
     app.stdin.write('f');
-    const frame = await frameWhere(app, (f) => /RECORDED/.test(f));
+    const frame = await frameWhere(app, (f) => /RECORDED/.test(f), 10_000);
     expect(frame).toMatch(/RECORDED \d{4}-\d\d-\d\d \d\d:\d\d · NOT LIVE/);
     expect(frame).toMatch(/100,000/);
     // What the key shows, from the session: the recorded live run, labelled as such.

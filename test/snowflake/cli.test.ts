@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { waitFor } from '../helpers.js';
 import { FakeSnowflake } from '../snowflake-server/server.js';
 import { fakeSection, figure, figures, filesUnder, PASSWORD, snowflakeHome, tempDir } from './helpers.js';
 
@@ -115,7 +116,7 @@ test('the network dies during a step: a clear error on screen within the step ti
     RUNBOOK.replace(/steps:\n/, 'steps:\n  - id: stuck\n    title: Big query\n    timeout: 2s\n    inline: SELECT * FROM HUGE_TABLE\n'),
   );
   server.script({ match: /FROM HUGE_TABLE/, plan: { runMs: 60_000 } });
-  const started = waitFor(() => server.find(/FROM HUGE_TABLE/)?.polls).then(() => {
+  const started = waitFor(() => server.find(/FROM HUGE_TABLE/)?.polls, 10_000).then(() => {
     server.stopAnswering();
     return performance.now();
   });
@@ -145,7 +146,7 @@ test('Ctrl-C during a slow query: cancelled on the server, exit 130', async () =
   server.script({ match: /FROM SLOW_TABLE/, plan: { runMs: 60_000 } });
   let interrupted = 0;
   let shown = 0;
-  const cancelled = waitFor(() => server.find(/FROM SLOW_TABLE/)?.polls);
+  const cancelled = waitFor(() => server.find(/FROM SLOW_TABLE/)?.polls, 10_000);
   const run = demo(['--runbook', 'slow.yml', '-c', 'fake', '--yes'], (stdout, child) => {
     if (interrupted && !shown && /✗ cancelled/.test(stdout)) shown = performance.now();
     void cancelled.then(() => {
@@ -186,12 +187,3 @@ test('no secret on screen or under .demo/, and no snowflake.log in the working d
   expect(fs.existsSync(path.join(cwd, '.demo', 'logs', 'snowflake.log'))).toBe(true);
 });
 
-async function waitFor<T>(probe: () => T | undefined, limitMs = 10_000): Promise<T> {
-  const until = Date.now() + limitMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SnowflakeEngine } from '../../src/engine/snowflake/index.js';
 import { CancelledError, EngineError, type StatementProgress } from '../../src/engine/types.js';
+import { waitFor } from '../helpers.js';
 import { FakeSnowflake } from '../snowflake-server/server.js';
 import { figure, figures, filesUnder, liveEngine, options, PASSWORD, request, tempDir, timed } from './helpers.js';
 
@@ -400,15 +401,6 @@ function watchdog(timeoutMs: number) {
   return options({ signal: controller.signal, timeoutMs });
 }
 
-async function waitFor<T>(probe: () => T | undefined, limitMs = 5_000): Promise<T> {
-  const until = Date.now() + limitMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

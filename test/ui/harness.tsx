@@ -203,13 +203,7 @@ export async function press(app: ReturnType<typeof render>, ...keys: string[]) {
   }
 }
 
-export async function waitFor(check: () => boolean, timeoutMs = 3000) {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition never held');
-    await new Promise((r) => setTimeout(r, 15));
-  }
-}
+export { waitFor } from '../helpers.js';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001B\[[0-9;?]*[A-Za-z]|\u001B\][^\u0007]*\u0007/g;
