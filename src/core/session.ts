@@ -24,6 +24,7 @@ export interface SessionContext {
 export class ShowSession {
   private connecting?: Promise<void>;
   private running?: { stepId: string; controller: AbortController };
+  private readonly estimates = new Map<string, number | undefined>();
   private readonly recorder?: Recorder;
   /** The engine the runner uses: the same engine, tapped for the recording when there is one. */
   private readonly runEngine: Engine;
@@ -60,6 +61,8 @@ export class ShowSession {
       return outcome;
     } finally {
       this.running = undefined;
+      // A finished run is a newer recording: estimates are read afresh.
+      this.estimates.clear();
     }
   }
 
@@ -100,6 +103,12 @@ export class ShowSession {
 
   /** How long the step took in the last recorded run, for the progress bar; undefined: no estimate. */
   expectedMs(stepId: string): number | undefined {
+    // Asked on every tick of the status line: read the recordings once per step, not ten times a second.
+    if (!this.estimates.has(stepId)) this.estimates.set(stepId, this.readExpectedMs(stepId));
+    return this.estimates.get(stepId);
+  }
+
+  private readExpectedMs(stepId: string): number | undefined {
     const planned = (this.engine as { plannedMs?: (id: string) => number | undefined }).plannedMs;
     if (this.engine.kind === 'rehearsal' && typeof planned === 'function') return planned.call(this.engine, stepId);
     const step = this.findStep(stepId);
