@@ -5,6 +5,7 @@
  * With a `context` (runbook and state dir), a show on a real engine is recorded step by step, and
  * the fallback key and progress estimates read the recordings.
  */
+import { RehearsalEngine } from '../engine/rehearsal.js';
 import type { Engine } from '../engine/types.js';
 import { findReplay, libraryFor, recordedOutcome, REPLAY_ORDER } from '../record/replay.js';
 import { Recorder } from '../record/store.js';
@@ -109,8 +110,8 @@ export class ShowSession {
   }
 
   private readExpectedMs(stepId: string): number | undefined {
-    const planned = (this.engine as { plannedMs?: (id: string) => number | undefined }).plannedMs;
-    if (this.engine.kind === 'rehearsal' && typeof planned === 'function') return planned.call(this.engine, stepId);
+    // A rehearsal knows what it is about to replay: the recorded or mocked duration.
+    if (this.engine instanceof RehearsalEngine) return this.engine.plannedMs(stepId);
     const step = this.findStep(stepId);
     if (!step || !this.context || this.engine.kind === 'rehearsal') return undefined;
     // Only this engine's own runs: a laptop's timings say nothing about a warehouse's.
