@@ -1,7 +1,9 @@
 /** Command-line parsing. The surface is documented in HELP and the README; keep the three in step. */
 import { parseArgs } from 'node:util';
 import type { EngineKind } from '../engine/types.js';
+import { parseDuration } from '../format/duration.js';
 import { UsageError } from '../runbook/errors.js';
+import type { SnowflakeLimits } from '../runbook/model.js';
 import { ENGINE_NAMES } from '../runbook/patterns.js';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
@@ -19,6 +21,8 @@ export interface CliOptions {
   speed: number;
   audience: boolean;
   out?: string;
+  /** --login-timeout and friends: they override the runbook's `snowflake:` limits. */
+  limits: SnowflakeLimits;
   /** validate FILE, report RECORDING. */
   positional?: string;
 }
@@ -46,6 +50,11 @@ Options:
   --speed N                rehearsal: play simulated durations N times faster
   --audience               hide talking points on the projected screen
   --out FILE               report: write to FILE instead of stdout
+  --login-timeout T        Snowflake: a login answers or fails within T (default 15s)
+  --submit-timeout T       Snowflake: a statement gets its query id within T (default 15s)
+  --lost-after T           Snowflake: a running statement whose status goes unanswered
+                           this long is lost (default 20s)
+  --result-timeout T       Snowflake: a finished statement's result arrives within T (default 60s)
   -h, --help               this help
   -v, --version            the version
 
@@ -61,6 +70,26 @@ Exit codes:
 `;
 
 const COMMANDS: readonly Command[] = ['check', 'restore', 'validate', 'presenter', 'report'];
+
+/** The flags that override the runbook's `snowflake:` limits, and the limit each sets. */
+const LIMIT_FLAGS = {
+  'login-timeout': 'loginTimeoutMs',
+  'submit-timeout': 'submitTimeoutMs',
+  'lost-after': 'lostAfterMs',
+  'result-timeout': 'resultTimeoutMs',
+} as const satisfies Record<string, keyof SnowflakeLimits>;
+
+function parseLimits(values: Partial<Record<keyof typeof LIMIT_FLAGS, string>>): SnowflakeLimits {
+  const limits: SnowflakeLimits = {};
+  for (const [flag, key] of Object.entries(LIMIT_FLAGS) as [keyof typeof LIMIT_FLAGS, keyof SnowflakeLimits][]) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    const ms = parseDuration(/^\d+(\.\d+)?$/.test(text) ? Number(text) : text);
+    if (!ms || ms <= 0) throw new UsageError(`--${flag} ${text}: expected a duration above zero, e.g. --${flag} 15s`);
+    limits[key] = ms;
+  }
+  return limits;
+}
 
 export function parseCli(argv: readonly string[]): CliOptions {
   let parsed;
@@ -80,6 +109,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         speed: { type: 'string' },
         audience: { type: 'boolean', default: false },
         out: { type: 'string' },
+        ...(Object.fromEntries(Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: 'string' }])) as Record<keyof typeof LIMIT_FLAGS, { type: 'string' }>),
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -125,6 +155,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     speed,
     audience: values.audience,
     out: values.out,
+    limits: parseLimits(values),
     positional,
   };
 }

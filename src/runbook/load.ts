@@ -266,6 +266,12 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
     description: raw.description,
     durationMs: parseDuration(raw.duration),
     connection: raw.connection,
+    snowflake: raw.snowflake && {
+      loginTimeoutMs: parseDuration(raw.snowflake.login_timeout),
+      submitTimeoutMs: parseDuration(raw.snowflake.submit_timeout),
+      lostAfterMs: parseDuration(raw.snowflake.lost_after),
+      resultTimeoutMs: parseDuration(raw.snowflake.result_timeout),
+    },
     params: raw.params,
     steps,
     restore,

@@ -41,6 +41,14 @@ export interface Step {
   budgetMs?: number;
 }
 
+/** The live engine's limits (runbook `snowflake:`, each overridden by a CLI flag); unset: the defaults. */
+export interface SnowflakeLimits {
+  loginTimeoutMs?: number;
+  submitTimeoutMs?: number;
+  lostAfterMs?: number;
+  resultTimeoutMs?: number;
+}
+
 export interface Runbook {
   /** Path as given, and the folder SQL paths are relative to. */
   file: string;
@@ -49,6 +57,7 @@ export interface Runbook {
   description?: string;
   durationMs?: number;
   connection?: string;
+  snowflake?: SnowflakeLimits;
   params: Record<string, ParamSpec>;
   steps: Step[];
   restore: Step;

@@ -5,6 +5,7 @@
  * (unknown keys are errors).
  */
 import { z } from 'zod';
+import { parseDuration } from '../format/duration.js';
 import { DURATION, ENGINE_NAMES, IDENTIFIER } from './patterns.js';
 
 export { DURATION, ENGINE_NAMES, IDENTIFIER };
@@ -151,6 +152,17 @@ export const checkSchema = z.strictObject({
   budget: duration.optional(),
 });
 
+/** A limit of zero would fail everything at once. */
+const bound = duration.refine((value) => (parseDuration(value) ?? 0) > 0, 'a duration above zero, such as "15s"');
+
+/** How long Snowflake may stay silent before the live engine declares a fault (README, "Going live"). */
+export const snowflakeLimitsSchema = z.strictObject({
+  login_timeout: bound.optional(),
+  submit_timeout: bound.optional(),
+  lost_after: bound.optional(),
+  result_timeout: bound.optional(),
+});
+
 export const runbookSchema = z.strictObject({
   title: z.string().min(1),
   description: z.string().optional(),
@@ -158,6 +170,7 @@ export const runbookSchema = z.strictObject({
   duration: duration.optional(),
   /** connections.toml entry to use on Snowflake unless -c says otherwise. */
   connection: z.string().optional(),
+  snowflake: snowflakeLimitsSchema.optional(),
   params: z.record(z.string().regex(IDENTIFIER, 'a param name (letters, digits, _)'), paramSchema).default({}),
   steps: z.array(stepSchema).min(1),
   restore: stepSchema,

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseCli } from '../../src/cli/args.js';
 import { COUNTS_SQL, MINIMAL, scratch } from '../helpers.js';
 
 const BIN = path.resolve('dist/cli/main.js');
@@ -25,7 +26,7 @@ describe('demo (the binary)', () => {
   it('documents every flag and exit code in --help', () => {
     const { code, stdout } = demo(['--help']);
     expect(code).toBe(0);
-    for (const flag of ['--runbook', '--engine', '--rehearse', '--connection', '--param', '--yes', '--json', 'validate', 'restore', 'check']) {
+    for (const flag of ['--runbook', '--engine', '--rehearse', '--connection', '--param', '--yes', '--json', '--login-timeout', '--submit-timeout', '--lost-after', '--result-timeout', 'validate', 'restore', 'check']) {
       expect(stdout).toContain(flag);
     }
     expect(stdout).toMatch(/130\s+interrupted/);
@@ -72,11 +73,25 @@ describe('demo (the binary)', () => {
     expect(demo(['--bogus'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Unknown option '--bogus'/) });
     expect(demo(['--rehearse', '--param', 'multiplier=lots'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/expected an integer/) });
     expect(demo(['--rehearse', '--param', 'nope=1'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown param 'nope'/) });
+    expect(demo(['--rehearse', '--submit-timeout', '0s'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--submit-timeout 0s: expected a duration above zero, e\.g\. --submit-timeout 15s/) });
+    expect(demo(['--rehearse', '--lost-after', 'soon'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--lost-after soon: expected a duration above zero/) });
   });
 
   it('runs the restore step without the TUI', () => {
     const { code, stdout } = demo(['restore', '--rehearse', '--speed', '1000']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/✓ done in/);
+  });
+});
+
+describe('the live engine limits on the command line', () => {
+  it('take durations, or bare seconds, and are passed on as milliseconds', () => {
+    expect(parseCli(['check', '--login-timeout', '10s', '--submit-timeout', '20', '--lost-after', '1m', '--result-timeout', '1m 30s']).limits).toEqual({
+      loginTimeoutMs: 10_000,
+      submitTimeoutMs: 20_000,
+      lostAfterMs: 60_000,
+      resultTimeoutMs: 90_000,
+    });
+    expect(parseCli(['check']).limits).toEqual({});
   });
 });

@@ -51,6 +51,17 @@ describe('loadRunbook', () => {
     expect(issuesOf(broken)).toEqual([expect.stringMatching(/^runbook\.yml:9:5: steps\[0\]\.destrutive: unknown key 'destrutive'/)]);
   });
 
+  it('takes the live engine\'s limits from `snowflake:`, and reports a bad one where it is', () => {
+    const withLimits = MINIMAL.replace('params:', 'snowflake:\n  login_timeout: 10s\n  submit_timeout: 20\n  lost_after: 1m\n  result_timeout: 1m 30s\nparams:');
+    const dir = scratch({ 'runbook.yml': withLimits, 'sql/counts.sql': COUNTS_SQL });
+    expect(loadRunbook(path.join(dir, 'runbook.yml')).snowflake).toEqual({ loginTimeoutMs: 10_000, submitTimeoutMs: 20_000, lostAfterMs: 60_000, resultTimeoutMs: 90_000 });
+    const broken = MINIMAL.replace('params:', 'snowflake:\n  submit_timeout: 0s\n  lost_afer: 20s\nparams:');
+    expect(issuesOf(broken).sort()).toEqual([
+      expect.stringMatching(/^runbook\.yml:3:19: snowflake\.submit_timeout: a duration above zero, such as "15s"/),
+      expect.stringMatching(/^runbook\.yml:4:3: snowflake\.lost_afer: unknown key 'lost_afer'/),
+    ]);
+  });
+
   it('reports a missing required field', () => {
     const broken = MINIMAL.replace('    title: Scale\n', '');
     expect(issuesOf(broken)).toEqual([expect.stringMatching(/steps\[1\]\.title: required/)]);
