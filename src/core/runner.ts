@@ -30,6 +30,8 @@ export interface StepFailure {
   queryId?: string;
   /** Where the failing statement is: file:line. */
   where?: string;
+  /** The connection failed, not the statement (see EngineError.connectionFault). */
+  connectionFault?: boolean;
 }
 
 export interface StepOutcome {
@@ -164,6 +166,7 @@ async function runStatements(options: RunStepOptions): Promise<StepOutcome> {
           hint: e?.hint,
           queryId: e?.queryId,
           where: `${statement.file}:${statement.line}`,
+          ...(e?.connectionFault ? { connectionFault: true } : {}),
         },
       };
     }

@@ -90,6 +90,13 @@ export interface RunOptions {
   onProgress?: (progress: StatementProgress) => void;
 }
 
+/** How an engine's connection stands, for the header (engines without one leave it undefined). */
+export type ConnectionState =
+  | { status: 'connecting'; /** A browser sign-in page to finish, when the login waits for one. */ url?: string }
+  /** `detail` says as whom, e.g. "PHARMACY2U_DEMO_ROLE on PHARMACY2U_DEMO_WH". */
+  | { status: 'connected'; detail: string }
+  | { status: 'failed'; reason: string };
+
 export interface Engine {
   readonly kind: EngineKind;
   /** Where this engine's figures come from, for the header, e.g. "replaying live run of 2026-11-20 14:03". */
@@ -100,6 +107,16 @@ export interface Engine {
   readonly warnings?: readonly string[];
   /** Browser sign-in: where the presenter should log in. The app shows it; the engine prints nothing. */
   onLoginUrl?: (url: string) => void;
+  /** Engines with a connection to make: how it stands now, and a listener told of every change. */
+  readonly connectionState?: ConnectionState;
+  onConnectionState?: (state: ConnectionState) => void;
+  /** Where the connection is configured, for fix hints, e.g. "connection 'demo' in /home/me/.snowflake/connections.toml". */
+  readonly source?: string;
+  /**
+   * Removes what identifies the connection (account, user, host, the paths of its files) from a
+   * text bound for a recording, a report or --json. The presenter's own screen may name them.
+   */
+  scrub?(text: string): string;
   connect(signal: AbortSignal): Promise<void>;
   run(request: StatementRequest, options: RunOptions): Promise<StatementResult>;
   close(): Promise<void>;
@@ -110,12 +127,18 @@ export class EngineError extends Error {
   readonly code?: string;
   readonly queryId?: string;
   readonly hint?: string;
-  constructor(message: string, options: { code?: string; queryId?: string; hint?: string; cause?: unknown } = {}) {
+  /**
+   * The connection failed, not the statement: the next statement would fail the same way until it
+   * is rebuilt (the checklist stops there and says so instead of failing every check in turn).
+   */
+  readonly connectionFault: boolean;
+  constructor(message: string, options: { code?: string; queryId?: string; hint?: string; cause?: unknown; connectionFault?: boolean } = {}) {
     super(message, { cause: options.cause });
     this.name = 'EngineError';
     this.code = options.code;
     this.queryId = options.queryId;
     this.hint = options.hint;
+    this.connectionFault = options.connectionFault ?? false;
   }
 }
 

@@ -36,7 +36,17 @@ export interface Plan {
   reset?: 'request' | 'result';
   /** Answer the first N attempts of the query request with HTTP 503. */
   http503?: number;
+  /** Refuse the statement at once, as a compilation error is: the submit itself is answered with this error. */
+  reject?: { code: string; message: string; sqlState?: string };
 }
+
+/** Every kind of request the driver makes, for faults that hit all requests of a kind. */
+export type RequestKind = 'login' | 'query' | 'status' | 'result' | 'abort' | 'heartbeat' | 'logout';
+/**
+ * What a fault does to a request: never answer it, drop the connection, answer with an error
+ * (HTTP 200, success false) or with HTTP 500.
+ */
+export type Fault = 'hang' | 'reset' | 'reject' | 'http500';
 
 export interface Rule {
   match: RegExp | ((sql: string) => boolean);
@@ -82,6 +92,9 @@ export interface Session {
   token: string;
   closed: boolean;
   loginBody: Record<string, unknown>;
+  /** What the login asked for (URL parameters), as CURRENT_ROLE() and CURRENT_WAREHOUSE() answer. */
+  role?: string;
+  warehouse?: string;
 }
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
@@ -126,12 +139,13 @@ export class FakeSnowflake {
   private readonly held = new Set<http.ServerResponse>();
   private readonly sockets = new Set<Socket>();
   private answering = true;
+  private readonly faults = new Map<RequestKind, Fault>();
   private nextSession = 1;
   private ssoTokens = new Set<string>();
 
   private constructor(private readonly server: http.Server) {}
 
-  static async start(options: { users?: FakeUser[]; rules?: Rule[] } = {}): Promise<FakeSnowflake> {
+  static async start(options: { users?: FakeUser[]; rules?: Rule[]; port?: number } = {}): Promise<FakeSnowflake> {
     const server = http.createServer();
     const fake = new FakeSnowflake(server);
     for (const user of options.users ?? [{ name: 'DEMO', password: 'correct horse battery staple' }]) fake.users.set(user.name.toUpperCase(), user);
@@ -146,7 +160,10 @@ export class FakeSnowflake {
         res.end(JSON.stringify({ success: false, code: '000001', message: String(error) }));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    });
     return fake;
   }
 
@@ -169,6 +186,12 @@ export class FakeSnowflake {
     this.answering = true;
     for (const res of this.held) res.socket?.destroy();
     this.held.clear();
+  }
+
+  /** From now on, every request of this kind meets the fault (undefined: answered normally again). */
+  fault(kind: RequestKind, fault: Fault | undefined): void {
+    if (fault) this.faults.set(kind, fault);
+    else this.faults.delete(kind);
   }
 
   /** Ends every session, as Snowflake does after a long idle time. */
@@ -201,8 +224,11 @@ export class FakeSnowflake {
     if (!this.answering) return this.hold(res);
     const path = url.pathname;
     const post = req.method === 'POST';
+    const kind = kindOf(req.method ?? '', path, url);
+    const fault = kind && this.faults.get(kind);
+    if (fault) return this.misbehave(fault, req, res);
 
-    if (post && path === '/session/v1/login-request') return this.login(body as { data?: Record<string, unknown> }, res);
+    if (post && path === '/session/v1/login-request') return this.login(body as { data?: Record<string, unknown> }, url, res);
     if (post && path === '/session' && url.searchParams.get('delete') === 'true') {
       const session = this.sessionOf(req);
       if (session) session.closed = true;
@@ -241,6 +267,21 @@ export class FakeSnowflake {
     res.end(JSON.stringify({ success: false, code: '000404', message: `no such endpoint: ${req.method} ${path}` }));
   }
 
+  private misbehave(fault: Fault, req: http.IncomingMessage, res: http.ServerResponse): void {
+    switch (fault) {
+      case 'hang':
+        return this.hold(res);
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'reject':
+        return send(res, { success: false, code: '000605', message: 'Fake Snowflake: this request was rejected on purpose.', data: { sqlState: '08000' } });
+      case 'http500':
+        res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('Internal Server Error');
+    }
+  }
+
   private hold(res: http.ServerResponse): void {
     this.held.add(res);
     res.on('close', () => this.held.delete(res));
@@ -252,7 +293,7 @@ export class FakeSnowflake {
     return session && !session.closed ? session : undefined;
   }
 
-  private login(body: { data?: Record<string, unknown> }, res: http.ServerResponse): void {
+  private login(body: { data?: Record<string, unknown> }, url: URL, res: http.ServerResponse): void {
     const data = body?.data ?? {};
     const authenticator = String(data.AUTHENTICATOR ?? 'SNOWFLAKE').toUpperCase();
     const loginName = String(data.LOGIN_NAME ?? '').toUpperCase();
@@ -285,23 +326,34 @@ export class FakeSnowflake {
     }
     const token = `session-${uuid()}`;
     const id = this.nextSession++;
-    this.sessions.set(token, { id, user: loginName, token, closed: false, loginBody: data });
+    this.sessions.set(token, {
+      id,
+      user: loginName,
+      token,
+      closed: false,
+      loginBody: data,
+      role: url.searchParams.get('roleName') ?? undefined,
+      warehouse: url.searchParams.get('warehouse') ?? undefined,
+    });
     send(res, {
       success: true,
       data: { token, masterToken: `master-${uuid()}`, validityInSeconds: 3600, masterValidityInSeconds: 14400, sessionId: id, parameters: [] },
     });
   }
 
-  private planFor(query: Pick<FakeQuery, 'sql'> & Partial<FakeQuery>): Plan {
+  private planFor(query: Pick<FakeQuery, 'sql'> & Partial<FakeQuery>, session: Session): Plan {
     for (const rule of this.rules) {
       const hit = rule.match instanceof RegExp ? rule.match.test(query.sql) : rule.match(query.sql);
       if (hit) return typeof rule.plan === 'function' ? rule.plan(query as FakeQuery) : rule.plan;
     }
-    return this.builtin(query.sql);
+    return this.builtin(query.sql, session);
   }
 
   /** What Snowflake itself would answer to the statements the engine issues on its own. */
-  private builtin(sql: string): Plan {
+  private builtin(sql: string, session: Session): Plan {
+    if (/^\s*select\s+current_role\(\)/i.test(sql)) {
+      return { columns: [{ name: 'ROLE_NAME', type: 'text' }, { name: 'WAREHOUSE_NAME', type: 'text' }], rows: [[session.role ?? 'PUBLIC', session.warehouse ?? null]] };
+    }
     const history = /query_history_by_session[\s\S]*query_id = '([0-9a-f-]{36})'/i.exec(sql);
     if (history) {
       const q = this.queries.get(history[1]!);
@@ -331,7 +383,7 @@ export class FakeSnowflake {
       const sql = String(body.sqlText ?? '');
       const attempt = (this.attempts.get(requestId) ?? 0) + 1;
       this.attempts.set(requestId, attempt);
-      const plan = this.planFor({ sql });
+      const plan = this.planFor({ sql }, session);
       if (plan.http503 && attempt <= plan.http503) {
         res.writeHead(503, { 'Content-Type': 'text/plain' });
         res.end('Service Unavailable');
@@ -357,6 +409,11 @@ export class FakeSnowflake {
       return;
     }
     if (query.plan.hang) return this.hold(res);
+    const reject = query.plan.reject;
+    if (reject) {
+      query.endedAt ??= Date.now();
+      return send(res, { success: false, code: reject.code, message: reject.message, data: { queryId: query.id, sqlState: reject.sqlState ?? '42000', errorCode: reject.code } });
+    }
     if (query.async) {
       return send(res, { success: true, code: '333334', message: 'Asynchronous execution in progress.', data: { queryId: query.id, getResultUrl: `/queries/${query.id}/result` } });
     }
@@ -471,6 +528,17 @@ export class FakeSnowflake {
     res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
     res.end(parts.join(','));
   }
+}
+
+function kindOf(method: string, path: string, url: URL): RequestKind | undefined {
+  if (path === '/session/v1/login-request') return 'login';
+  if (path === '/queries/v1/query-request') return 'query';
+  if (path === '/session/heartbeat') return 'heartbeat';
+  if (path === '/session' && url.searchParams.get('delete') === 'true') return 'logout';
+  if (/^\/monitoring\/queries\//.test(path)) return 'status';
+  if (method === 'GET' && /^\/queries\/[0-9a-f-]{36}\/result$/.test(path)) return 'result';
+  if (/abort-request$/.test(path)) return 'abort';
+  return undefined;
 }
 
 function send(res: http.ServerResponse, body: object): void {

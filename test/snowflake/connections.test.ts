@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { loadConnection } from '../../src/engine/snowflake/connections.js';
 import { createSnowflakeEngine } from '../../src/engine/snowflake/index.js';
 import { UsageError } from '../../src/runbook/errors.js';
+import type { Runbook } from '../../src/runbook/model.js';
 import { runbook, snowflakeHome, tempDir } from './helpers.js';
 
 const TWO = `
@@ -187,8 +188,36 @@ describe('authentication settings', () => {
     expect(secrets).toContain('tok-123456');
   });
 
-  test('EXTERNALBROWSER waits for a person: its login limit is minutes, not seconds', () => {
+  test('EXTERNALBROWSER waits for a person: its login limit is minutes, not seconds', async () => {
     const home = snowflakeHome('[sso]\naccount = "org-a"\nuser = "u@example.com"\nauthenticator = "externalbrowser"\n');
-    expect(loadConnection({ env: { SNOWFLAKE_HOME: home }, connection: 'sso' }).settings.loginTimeoutMs).toBe(120_000);
+    const engine = await createSnowflakeEngine({ runbook: runbook('sso'), stateDir: tempDir('state') }, { env: { SNOWFLAKE_HOME: home } });
+    expect(engine.limits.loginTimeoutMs).toBe(120_000);
+  });
+});
+
+describe('limits', () => {
+  const home = snowflakeHome(`${TWO}\n[patient]\naccount = "org-p"\nuser = "p"\npassword = "pw-pw"\nlogin_timeout = 40\n`);
+  const env = { SNOWFLAKE_HOME: home };
+  const engine = (connection: string, snowflake?: Runbook['snowflake'], limits?: Runbook['snowflake']) =>
+    createSnowflakeEngine({ runbook: { ...runbook(connection), snowflake }, stateDir: tempDir('state'), limits }, { env });
+
+  test('the defaults: login 15 s, submit 15 s, lost after 20 s, result 60 s', async () => {
+    expect((await engine('first')).limits).toMatchObject({ loginTimeoutMs: 15_000, submitTimeoutMs: 15_000, lostAfterMs: 20_000, resultTimeoutMs: 60_000 });
+  });
+
+  test("the runbook's `snowflake:` sets them; the command line overrides it", async () => {
+    const runbookLimits = { loginTimeoutMs: 5_000, submitTimeoutMs: 6_000, lostAfterMs: 7_000, resultTimeoutMs: 8_000 };
+    expect((await engine('first', runbookLimits)).limits).toMatchObject(runbookLimits);
+    expect((await engine('first', runbookLimits, { submitTimeoutMs: 1_000, loginTimeoutMs: 2_000 })).limits).toMatchObject({
+      loginTimeoutMs: 2_000,
+      submitTimeoutMs: 1_000,
+      lostAfterMs: 7_000,
+      resultTimeoutMs: 8_000,
+    });
+  });
+
+  test("a connection's own login_timeout beats the runbook's, and the command line beats both", async () => {
+    expect((await engine('patient', { loginTimeoutMs: 5_000 })).limits.loginTimeoutMs).toBe(40_000);
+    expect((await engine('patient', { loginTimeoutMs: 5_000 }, { loginTimeoutMs: 3_000 })).limits.loginTimeoutMs).toBe(3_000);
   });
 });

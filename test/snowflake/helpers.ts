@@ -37,15 +37,17 @@ ${extra}
 `;
 }
 
-/** Test limits: a second or two instead of the stage's tens of seconds. */
+/**
+ * Test limits: a second or two instead of the stage's tens of seconds. The defaults themselves are
+ * proven in limits.test.ts.
+ */
 export const FAST: Partial<Internals> = {
   cancelWaitMs: 800,
-  livenessIntervalMs: 400,
-  livenessTimeoutMs: 300,
-  livenessFailures: 3,
   pollIntervalMs: 100,
-  pollTimeoutMs: 1_000,
-  lostContactMs: 2_000,
+  pollTimeoutMs: 500,
+  submitTimeoutMs: 2_000,
+  lostAfterMs: 2_000,
+  resultTimeoutMs: 2_000,
   timingsTimeoutMs: 1_000,
   openBrowser: () => {},
 };
@@ -55,12 +57,16 @@ export interface Live {
   stateDir: string;
 }
 
-export async function liveEngine(server: FakeSnowflake, options: { extra?: string; internals?: Partial<Internals>; env?: NodeJS.ProcessEnv } = {}): Promise<Live> {
+/** An engine on the fake Snowflake: with FAST limits, or with the stage's own (`defaults`). */
+export async function liveEngine(
+  server: FakeSnowflake,
+  options: { extra?: string; internals?: Partial<Internals>; env?: NodeJS.ProcessEnv; defaults?: boolean } = {},
+): Promise<Live> {
   const home = snowflakeHome(fakeSection(server, options.extra ?? `password = "${PASSWORD}"`));
   const stateDir = tempDir('state');
   const engine = await createSnowflakeEngine(
     { runbook: runbook(), connection: 'fake', stateDir },
-    { ...FAST, env: { SNOWFLAKE_HOME: home, ...options.env }, home, ...options.internals },
+    { ...(options.defaults ? { openBrowser: () => {} } : FAST), env: { SNOWFLAKE_HOME: home, ...options.env }, home, ...options.internals },
   );
   return { engine, stateDir };
 }
@@ -103,4 +109,9 @@ export const figures: { scenario: string; ms: number; note: string }[] = [];
 
 export function figure(scenario: string, ms: number, note: string): void {
   figures.push({ scenario, ms: Math.round(ms), note });
+}
+
+/** The figures of a test file, one line each, at its end (the README's reliability table quotes them). */
+export function printFigures(): void {
+  console.log(figures.map((f) => `${f.scenario.padEnd(60)} ${String(f.ms).padStart(6)} ms  ${f.note}`).join('\n'));
 }

@@ -14,7 +14,6 @@ import { UsageError } from '../../runbook/errors.js';
 export const AUTHENTICATORS = ['SNOWFLAKE', 'SNOWFLAKE_JWT', 'EXTERNALBROWSER', 'OAUTH', 'PROGRAMMATIC_ACCESS_TOKEN'] as const;
 export type Authenticator = (typeof AUTHENTICATORS)[number];
 
-export const DEFAULT_LOGIN_TIMEOUT_MS = 8_000;
 /** SSO waits for a person in a browser. */
 export const BROWSER_LOGIN_TIMEOUT_MS = 120_000;
 
@@ -38,7 +37,8 @@ export interface ConnectionSettings {
   host?: string;
   port?: number;
   protocol?: 'http' | 'https';
-  loginTimeoutMs: number;
+  /** `login_timeout` from the file or SNOWFLAKE_LOGIN_TIMEOUT; otherwise the engine's limit applies. */
+  loginTimeoutMs?: number;
   clientStoreTemporaryCredential?: boolean;
   disableConsoleLogin?: boolean;
   /** Which setting came from which environment variable, for messages. */
@@ -367,12 +367,7 @@ function toSettings(
     host: str(raw, 'host'),
     port,
     protocol: protocolText as 'http' | 'https' | undefined,
-    loginTimeoutMs:
-      loginTimeout !== undefined
-        ? loginTimeout * 1000
-        : authenticator === 'EXTERNALBROWSER'
-          ? BROWSER_LOGIN_TIMEOUT_MS
-          : DEFAULT_LOGIN_TIMEOUT_MS,
+    loginTimeoutMs: loginTimeout !== undefined ? loginTimeout * 1000 : undefined,
     clientStoreTemporaryCredential: bool(raw, 'client_store_temporary_credential', where),
     disableConsoleLogin: bool(raw, 'disable_console_login', where),
     fromEnv,

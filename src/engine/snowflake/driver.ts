@@ -69,7 +69,7 @@ export function loadDriver(log: EngineLog): Promise<Driver> {
 /** How long the login request may be retried by the driver itself; our own timer bounds the rest. */
 const LOGIN_RETRIES = 1;
 
-export function driverOptions(settings: ConnectionSettings, openBrowser: (url: string) => void): Snowflake.ConnectionOptions {
+export function driverOptions(settings: ConnectionSettings, loginTimeoutMs: number, openBrowser: (url: string) => void): Snowflake.ConnectionOptions {
   const options: Record<string, unknown> = {
     account: settings.account,
     username: settings.user,
@@ -89,7 +89,7 @@ export function driverOptions(settings: ConnectionSettings, openBrowser: (url: s
     protocol: settings.protocol,
     application: 'demo_runbook',
     sfRetryMaxLoginRetries: LOGIN_RETRIES,
-    browserActionTimeout: settings.loginTimeoutMs,
+    browserActionTimeout: loginTimeoutMs,
     openExternalBrowserCallback: openBrowser,
     clientStoreTemporaryCredential: settings.clientStoreTemporaryCredential,
     disableConsoleLogin: settings.disableConsoleLogin,

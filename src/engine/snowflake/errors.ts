@@ -22,6 +22,12 @@ const NETWORK = new Set(['401001', '401003', '402001']);
 const HTTP_STATUS = new Set(['401002', '402002']);
 const DISCONNECTED = new Set(['405503', '407002']);
 
+/** Whether the driver could not reach the server at all, or got an HTTP error instead of an answer. */
+export function isNetworkFailure(raw: unknown): boolean {
+  const code = (raw as DriverError | undefined)?.code;
+  return code !== undefined && (NETWORK.has(String(code)) || HTTP_STATUS.has(String(code)));
+}
+
 function where(settings: ConnectionSettings): string {
   return settings.file ? `connection '${settings.name}' in ${settings.file}` : 'the SNOWFLAKE_* environment variables';
 }
@@ -50,7 +56,9 @@ export function loginError(raw: unknown, settings: ConnectionSettings, redactor:
   const code = error.code === undefined ? undefined : String(error.code);
   const server = redactor.redact(error.message ?? 'login failed');
   const who = `user '${settings.user ?? '?'}' on account '${settings.account}'`;
-  const make = (message: string, hint?: string) => new EngineError(redactor.redact(message), { code, hint: hint && redactor.redact(hint), cause: raw });
+  // Whatever the reason, there is no connection: nothing else can run until a login succeeds.
+  const make = (message: string, hint?: string) =>
+    new EngineError(redactor.redact(message), { code, hint: hint && redactor.redact(hint), cause: raw, connectionFault: true });
   switch (code) {
     case '390100':
       return make(`Snowflake rejected the login of ${who}: incorrect user name or password`,
@@ -88,7 +96,8 @@ export function statementError(raw: unknown, settings: ConnectionSettings, redac
   const code = error.code === undefined ? undefined : String(error.code);
   const id = error.data?.queryId ?? queryId;
   const server = redactor.redact(error.message ?? 'statement failed');
-  const make = (message: string, hint?: string) => new EngineError(redactor.redact(message), { code, queryId: id, hint, cause: raw });
+  const make = (message: string, hint?: string, connectionFault = false) =>
+    new EngineError(redactor.redact(message), { code, queryId: id, hint, cause: raw, connectionFault });
   switch (code) {
     case '002003':
       return make(server, `check the name, and that role ${settings.role ?? '(the default role)'} has been granted access to it`);
@@ -103,15 +112,15 @@ export function statementError(raw: unknown, settings: ConnectionSettings, redac
       return make('the statement was cancelled on Snowflake', 'someone (or a timeout) cancelled it');
   }
   if (code && (SESSION_GONE.has(code) || DISCONNECTED.has(code))) {
-    return make(`the Snowflake session ended: ${server}`, 'the next step logs in again');
+    return make(`the Snowflake session ended: ${server}`, 'the next step logs in again', true);
   }
   if (code && NETWORK.has(code)) {
     return make(`lost contact with Snowflake at ${endpointOf(settings)}: ${networkCause(error)}`,
-      'check the network; the next step reconnects');
+      'check the network; the next step reconnects', true);
   }
   if (code !== undefined && HTTP_STATUS.has(code)) {
     return make(`Snowflake answered HTTP ${error.response?.statusCode ?? error.response?.status ?? '?'}`,
-      'Snowflake may be unavailable: check status.snowflake.com');
+      'Snowflake may be unavailable: check status.snowflake.com', true);
   }
   return make(server);
 }

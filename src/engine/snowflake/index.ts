@@ -1,15 +1,23 @@
 /**
  * The live engine: snowflake-sdk behind the Engine interface, hardened for a stage. Every wait has
- * our own limit (the driver's retries never end on a dead network), every failure says what to do,
- * and a connection that stopped answering is dropped and rebuilt for the next statement.
+ * a limit of our own (the driver's retries never end on a dead network), every failure says what
+ * to do, and a connection that failed is dropped and rebuilt for the next statement.
+ *
+ * Every statement is submitted asynchronously, so that each wait can be watched on its own: the
+ * submit must be answered with a query id (submit limit), the statement's own status must keep
+ * being answered while it runs (lost-after limit; a heartbeat proves nothing about a statement),
+ * and a finished statement's result must arrive (result limit). Only a statement that Snowflake
+ * says is running is left to the step's own timeout.
  */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { Connection, QueryStatus, RowStatement } from 'snowflake-sdk';
+import type { SnowflakeLimits } from '../../runbook/model.js';
 import type { EngineOptions } from '../create.js';
 import {
   CancelledError,
   EngineError,
+  type ConnectionState,
   type Engine,
   type RunOptions,
   type ServerTiming,
@@ -17,51 +25,56 @@ import {
   type StatementRequest,
   type StatementResult,
 } from '../types.js';
-import { loadConnection, type ConnectionSettings, type LoadedConnection } from './connections.js';
-import { driverOptions, EngineLog, loadDriver } from './driver.js';
-import { loginError, SESSION_GONE, statementError } from './errors.js';
-import { Redactor } from './redact.js';
+import { BROWSER_LOGIN_TIMEOUT_MS, loadConnection, type ConnectionSettings, type LoadedConnection } from './connections.js';
+import { driverOptions, endpointOf, EngineLog, loadDriver } from './driver.js';
+import { isNetworkFailure, loginError, SESSION_GONE, statementError } from './errors.js';
+import { Redactor, Scrubber } from './redact.js';
 import { columnsOf, FETCH_AS_STRING, readRows } from './results.js';
-import { RunningQueries, sqlHash } from './running.js';
+import { connectionHash, RunningQueries, sqlHash } from './running.js';
 
 export { loadConnection } from './connections.js';
 export { Redactor } from './redact.js';
 
-/** Limits of our own. Tests shrink them; the defaults are for a conference network. */
+/** The limits a presenter sets (runbook `snowflake:`, then CLI flags), all of them known. */
+export type Limits = Required<SnowflakeLimits>;
+
+/** Bounds a presenter can live with on a conference network. */
+export const DEFAULT_LIMITS: Limits = {
+  loginTimeoutMs: 15_000,
+  submitTimeoutMs: 15_000,
+  lostAfterMs: 20_000,
+  // Snowflake holds a request for a result up to about 45 s before answering "still running".
+  resultTimeoutMs: 60_000,
+};
+
+/** Limits of our own that are not settings. Tests shrink them. */
 export interface Tuning {
-  /** After a cancel or a watchdog, how long the server gets to confirm the abort (the runner waits 2 s). */
+  /** After a cancel or a fault, how long the server gets to confirm the abort (the runner waits 2 s). */
   cancelWaitMs: number;
-  /** While a statement runs, probe the session this often… */
-  livenessIntervalMs: number;
-  livenessTimeoutMs: number;
-  /** …and declare contact lost after this many probes in a row got no answer. */
-  livenessFailures: number;
-  /** Long statements: how often to ask for their status, and how long each ask may take. */
+  /** While a statement runs, how often its status is asked for (its liveness, and the progress shown)… */
   pollIntervalMs: number;
+  /** …and how long one ask may take before it counts as unanswered. */
   pollTimeoutMs: number;
-  /** Long statements: how long without any answer before we stop waiting (the query keeps running). */
-  lostContactMs: number;
   /** Server timings are a bonus: never wait long for them. 0 turns them off. */
   timingsTimeoutMs: number;
+  /** While connected and idle, how often a heartbeat checks that Snowflake can still be reached (for the header). */
+  idleCheckMs: number;
   /** How to show the SSO page; by default the system browser. */
   openBrowser: (url: string) => void;
 }
 
-export interface Internals extends Partial<Tuning> {
+export interface Internals extends Partial<Tuning>, SnowflakeLimits {
   /** Where connections.toml and SNOWFLAKE_* come from (tests). */
   env?: NodeJS.ProcessEnv;
   home?: string;
 }
 
-const DEFAULTS: Tuning = {
+const TUNING: Tuning = {
   cancelWaitMs: 1000,
-  livenessIntervalMs: 10_000,
-  livenessTimeoutMs: 5_000,
-  livenessFailures: 3,
   pollIntervalMs: 1_000,
-  pollTimeoutMs: 10_000,
-  lostContactMs: 30_000,
+  pollTimeoutMs: 5_000,
   timingsTimeoutMs: 2_000,
+  idleCheckMs: 15_000,
   openBrowser: openSystemBrowser,
 };
 
@@ -69,14 +82,15 @@ const DEFAULTS: Tuning = {
 const SERVER_TIMEOUT_MARGIN_S = 30;
 /** The driver refused to send the statement because the session is gone (see errors.ts). */
 const NOT_SENT = new Set(['407002', '405503']);
-/** The driver's "could not reach the server" code: the only heartbeat failure that means silence. */
-const NETWORK_FAILURE = '401001';
 /** How long close() lets statements that are winding down finish. */
 const CLOSE_GRACE_MS = 1_000;
 /** Snowflake caps QUERY_TAG at 2000 characters. */
 const MAX_QUERY_TAG = 2000;
-/** Snowflake may not list a query it just accepted: keep polling for this long before believing it. */
+/** Snowflake may not list a query it just accepted: until then "no data" still counts as an answer. */
 const NO_DATA_GRACE_MS = 10_000;
+/** Asked once a connection is made: a login proves the password, a statement answered proves the rest. */
+const IDENTITY_SQL = 'SELECT CURRENT_ROLE() AS ROLE_NAME, CURRENT_WAREHOUSE() AS WAREHOUSE_NAME';
+const IDENTITY_TIMEOUT_MS = 60_000;
 
 export async function createSnowflakeEngine(options: EngineOptions, internals: Internals = {}): Promise<SnowflakeEngine> {
   const loaded = loadConnection({
@@ -88,73 +102,156 @@ export async function createSnowflakeEngine(options: EngineOptions, internals: I
   return new SnowflakeEngine(options, loaded, internals);
 }
 
-type Reason = 'cancel' | 'timeout' | 'lost';
+/**
+ * The limits in force: tests, then the command line, then the runbook, then the defaults. A login
+ * also heeds the connection's own `login_timeout` (over the runbook's), and a browser login waits
+ * for a person.
+ */
+function limitsFor(options: EngineOptions, settings: ConnectionSettings, internals: Internals): Limits {
+  const pick = (l: SnowflakeLimits = {}): SnowflakeLimits =>
+    stripUndefined({ loginTimeoutMs: l.loginTimeoutMs, submitTimeoutMs: l.submitTimeoutMs, lostAfterMs: l.lostAfterMs, resultTimeoutMs: l.resultTimeoutMs });
+  const [runbook, cli, tests] = [pick(options.runbook.snowflake), pick(options.limits), pick(internals)];
+  const login =
+    tests.loginTimeoutMs ??
+    cli.loginTimeoutMs ??
+    settings.loginTimeoutMs ??
+    (settings.authenticator === 'EXTERNALBROWSER' ? BROWSER_LOGIN_TIMEOUT_MS : (runbook.loginTimeoutMs ?? DEFAULT_LIMITS.loginTimeoutMs));
+  return { ...DEFAULT_LIMITS, ...runbook, ...cli, ...tests, loginTimeoutMs: login };
+}
+
+type Reason = 'cancel' | 'timeout' | 'submit' | 'lost' | 'result';
 
 export class SnowflakeEngine implements Engine {
   readonly kind = 'snowflake' as const;
   /** Show these to the presenter before going live (file permissions, likely typos). */
   readonly warnings: readonly string[];
-  /** The connection in use, without secrets: name, account, user, role, warehouse, … */
-  readonly connection: Readonly<Pick<ConnectionSettings, 'name' | 'file' | 'account' | 'user' | 'role' | 'warehouse' | 'database' | 'schema' | 'authenticator'>>;
+  /** Where the connection is configured, for fix hints: "connection 'demo' in /path/connections.toml". */
+  readonly source: string;
   /** Called with the SSO page's address when an EXTERNALBROWSER login needs the presenter. */
   onLoginUrl?: (url: string) => void;
+  onConnectionState?: (state: ConnectionState) => void;
   /** Where the driver's warnings and our own events are written. */
   readonly logFile: string;
+  readonly limits: Limits & Tuning;
 
   private readonly settings: ConnectionSettings;
   private readonly redactor: Redactor;
+  private readonly scrubber: Scrubber;
   private readonly log: EngineLog;
   private readonly running: RunningQueries;
-  private readonly tuning: Tuning;
   private readonly title: string;
   private conn?: Connection;
   private connecting?: Promise<Connection>;
+  private state?: ConnectionState;
+  /** "ROLE on WAREHOUSE", as Snowflake answered it. */
+  private identity?: string;
   private progress?: (progress: StatementProgress) => void;
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Statements under way: the idle check leaves the connection alone meanwhile. */
+  private busy = 0;
+  private idleCheck?: NodeJS.Timeout;
 
   constructor(options: EngineOptions, loaded: LoadedConnection, internals: Internals = {}) {
-    this.settings = loaded.settings;
+    const s = loaded.settings;
+    this.settings = s;
     this.warnings = loaded.warnings;
-    const { name, file, account, user, role, warehouse, database, schema, authenticator } = loaded.settings;
-    this.connection = { name, file, account, user, role, warehouse, database, schema, authenticator };
+    this.source = s.file ? `connection '${s.name}' in ${s.file}` : 'the SNOWFLAKE_* environment variables';
     this.redactor = new Redactor(loaded.secrets);
+    this.scrubber = new Scrubber([
+      { value: s.file, as: 'connections.toml' },
+      { value: s.privateKeyFile, as: '<private key file>' },
+      { value: endpointOf(s), as: '<endpoint>' },
+      { value: s.host, as: '<host>' },
+      { value: s.account, as: '<account>' },
+      { value: s.user, as: '<user>' },
+    ]);
     this.log = new EngineLog(options.stateDir, this.redactor);
     this.logFile = this.log.file;
     this.running = new RunningQueries(options.stateDir);
-    this.tuning = { ...DEFAULTS, ...stripUndefined(internals) };
+    this.limits = { ...TUNING, ...stripUndefined(internals), ...limitsFor(options, s, internals) };
     this.title = options.runbook.title;
   }
 
-  /** Removes every secret this engine knows of from a text (for --json output, recordings, …). */
+  /** Removes every secret this engine knows of from a text. */
   redact(text: string): string {
     return this.redactor.redact(text);
   }
 
+  /** Removes secrets and what identifies the connection, for recordings, reports and --json. */
+  scrub(text: string): string {
+    return this.scrubber.scrub(this.redactor.redact(text));
+  }
+
+  get connectionState(): ConnectionState | undefined {
+    return this.state;
+  }
+
+  /** Logs in, then asks Snowflake who we are: connected means a statement was answered. */
   async connect(signal: AbortSignal): Promise<void> {
-    await this.session(signal);
+    const conn = await this.session(signal);
+    this.busy++;
+    try {
+      const result = await this.execute(conn, { sql: IDENTITY_SQL, stepId: 'connect', index: 0, count: 1 }, { signal, maxRows: 1, timeoutMs: IDENTITY_TIMEOUT_MS });
+      const [role, warehouse] = result.rows[0] ?? [];
+      this.identity = `${role ?? 'no role'} on ${warehouse ?? 'no warehouse'}`;
+      this.setState({ status: 'connected', detail: this.identity });
+    } catch (error) {
+      this.setState({ status: 'failed', reason: describe(error) });
+      throw error;
+    } finally {
+      this.busy--;
+    }
+    this.idleCheck ??= setInterval(() => void this.checkIdle(), this.limits.idleCheckMs).unref();
+  }
+
+  /**
+   * Between steps nothing else would notice that Snowflake went away: a heartbeat that fails on
+   * the network marks the connection failed (the header says so) and the next step logs in again.
+   */
+  private async checkIdle(): Promise<void> {
+    const conn = this.conn;
+    if (!conn || this.busy > 0 || this.state?.status !== 'connected') return;
+    try {
+      await withTimeout((conn as unknown as { heartbeatAsync(): Promise<unknown> }).heartbeatAsync(), this.limits.pollTimeoutMs, 'heartbeat');
+    } catch (error) {
+      // Only silence or the network counts: an answer with an error (an expired session) is an answer.
+      const silent = error instanceof TimeoutError;
+      if (this.busy > 0 || this.conn !== conn || !(silent || isNetworkFailure(error))) return;
+      const reason = silent ? `Snowflake did not answer a heartbeat within ${seconds(this.limits.pollTimeoutMs)}` : statementError(error, this.settings, this.redactor).message;
+      this.abandon(conn, reason);
+      this.setState({ status: 'failed', reason });
+    }
   }
 
   async run(request: StatementRequest, options: RunOptions): Promise<StatementResult> {
     if (options.signal.aborted) throw new CancelledError();
     this.progress = options.onProgress;
+    this.busy++;
     try {
       const conn = await this.session(options.signal);
+      let result: StatementResult;
       try {
-        return options.long ? await this.runLong(conn, request, options) : await this.runShort(conn, request, options);
+        result = await this.execute(conn, request, options);
       } catch (error) {
         // After a long pause the session may have expired: the statement was refused, not run, so
         // logging in again and sending it once more is safe, and spares the presenter a failed step.
         if (!(error instanceof EngineError && error.code && NOT_SENT.has(error.code)) || options.signal.aborted) throw error;
         this.event(`session gone (${error.code}): logging in again and resending the statement`);
-        const fresh = await this.session(options.signal);
-        return options.long ? await this.runLong(fresh, request, options) : await this.runShort(fresh, request, options);
+        result = await this.execute(await this.session(options.signal), request, options);
       }
+      if (this.state?.status !== 'connected') this.setState({ status: 'connected', detail: this.identity ?? this.configuredIdentity() });
+      return result;
+    } catch (error) {
+      if (error instanceof EngineError && error.connectionFault) this.setState({ status: 'failed', reason: error.message });
+      throw error;
     } finally {
       this.progress = undefined;
+      this.busy--;
     }
   }
 
   async close(): Promise<void> {
+    clearInterval(this.idleCheck);
     const conn = this.conn;
     this.conn = undefined;
     this.connecting = undefined;
@@ -172,6 +269,15 @@ export class SnowflakeEngine implements Engine {
     return promise;
   }
 
+  private setState(state: ConnectionState): void {
+    this.state = state;
+    this.onConnectionState?.(state);
+  }
+
+  private configuredIdentity(): string {
+    return `${this.settings.role ?? 'default role'} on ${this.settings.warehouse ?? 'default warehouse'}`;
+  }
+
   // --- connection ---------------------------------------------------------------------------
 
   private session(signal: AbortSignal): Promise<Connection> {
@@ -185,38 +291,43 @@ export class SnowflakeEngine implements Engine {
 
   private async login(signal: AbortSignal): Promise<Connection> {
     const s = this.settings;
+    const limit = this.limits.loginTimeoutMs;
+    this.setState({ status: 'connecting' });
     this.progress?.({ state: 'CONNECTING', detail: `logging in to ${s.account} as ${s.user ?? 'SSO user'}` });
-    const driver = await loadDriver(this.log);
-    let conn: Connection;
-    try {
-      conn = driver.createConnection(driverOptions(s, (url) => this.loginUrl(url)));
-    } catch (error) {
-      throw loginError(error, s, this.redactor);
-    }
     const started = performance.now();
+    let conn: Connection | undefined;
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     try {
+      const driver = await loadDriver(this.log);
+      try {
+        conn = driver.createConnection(driverOptions(s, limit, (url) => this.loginUrl(url)));
+      } catch (error) {
+        throw loginError(error, s, this.redactor);
+      }
+      const connection = conn;
       // connectAsync() resolves even when the login failed: only the callback tells the truth.
       await new Promise<void>((resolve, reject) => {
         timer = setTimeout(() => {
           reject(
-            new EngineError(`no answer from Snowflake within ${seconds(s.loginTimeoutMs)} while logging in to ${s.account}`, {
+            new EngineError(`Snowflake did not answer the login within ${seconds(limit)} (account ${s.account} at ${endpointOf(s)})`, {
               code: 'LOGIN_TIMEOUT',
+              connectionFault: true,
               hint: s.authenticator === 'EXTERNALBROWSER'
                 ? 'finish the login in the browser, then try again'
-                : 'check the network (and any VPN or proxy); login_timeout in connections.toml raises the limit',
+                : 'check the network (and any VPN or proxy); --login-timeout, or login_timeout in connections.toml, raises the limit',
             }),
           );
-        }, s.loginTimeoutMs);
+        }, limit);
         onAbort = () => reject(new CancelledError('Cancelled while logging in'));
         if (signal.aborted) onAbort();
         signal.addEventListener('abort', onAbort, { once: true });
-        conn.connect((err) => (err ? reject(loginError(err, s, this.redactor)) : resolve()));
+        connection.connect((err) => (err ? reject(loginError(err, s, this.redactor)) : resolve()));
       });
     } catch (error) {
       this.log.write('event', `login to ${s.account} failed after ${Math.round(performance.now() - started)} ms: ${describe(error)}`);
-      void this.destroy(conn, 0);
+      if (conn) void this.destroy(conn, 0);
+      this.setState({ status: 'failed', reason: describe(error) });
       throw error;
     } finally {
       clearTimeout(timer);
@@ -230,9 +341,10 @@ export class SnowflakeEngine implements Engine {
   private loginUrl(url: string): void {
     this.log.write('event', 'waiting for the SSO login in the browser');
     this.onLoginUrl?.(url);
+    this.setState({ status: 'connecting', url });
     this.progress?.({ state: 'WAITING_FOR_BROWSER', url, detail: 'finish the Snowflake login in the browser' });
     try {
-      this.tuning.openBrowser(url);
+      this.limits.openBrowser(url);
     } catch {
       // The address is on screen: the presenter can open it by hand.
     }
@@ -268,7 +380,7 @@ export class SnowflakeEngine implements Engine {
   }
 
   /** Lets the cost of every statement be found later in QUERY_HISTORY. */
-  private queryTag(request: StatementRequest): string {
+  private queryTag(request: Pick<StatementRequest, 'stepId'>): string {
     return `demo-runbook:${this.title}:${request.stepId}`.slice(0, MAX_QUERY_TAG);
   }
 
@@ -278,54 +390,28 @@ export class SnowflakeEngine implements Engine {
       : undefined;
   }
 
-  private async runShort(conn: Connection, request: StatementRequest, options: RunOptions): Promise<StatementResult> {
+  /**
+   * One statement: submitted, watched through its status, its result fetched. A long statement
+   * (scale, restore, refresh) is also remembered by query id while it runs, so that a restarted
+   * demo reattaches to it instead of starting it, and paying for it, again.
+   */
+  private async execute(conn: Connection, request: StatementRequest, options: RunOptions): Promise<StatementResult> {
+    const { stepId, index, sql } = request;
+    const long = options.long === true;
     const started = performance.now();
     let statement: RowStatement | undefined;
-    const guard = new Guard(this, conn, options, () => statement, true);
-    try {
-      const completed = this.track(new Promise<RowStatement>((resolve, reject) => {
-        statement = conn.execute({
-          sqlText: request.sql,
-          parameters: this.parameters(request, options),
-          streamResult: true,
-          rowMode: 'array',
-          fetchAsString: FETCH_AS_STRING,
-          complete: (err, stmt) => (err ? reject(err) : resolve(stmt)),
-        });
-      }));
-      const done = await guard.wait(completed);
-      const columns = columnsOf(done);
-      const rows = await guard.wait(readRows(done, columns, options.maxRows));
-      const elapsedMs = Math.round(performance.now() - started);
-      const rowCount = done.getNumRows() ?? rows.length;
-      const queryId = done.getQueryId();
-      guard.dispose();
-      const database = (done.getSessionState() as { getCurrentDatabase?(): string | null } | undefined)?.getCurrentDatabase?.();
-      const server = await this.serverTimings(conn, request, options, queryId, database ?? undefined);
-      return { columns, rows, rowCount, truncated: rowCount > rows.length, queryId, elapsedMs, server, source: 'live', notice: this.notice(options) };
-    } catch (error) {
-      throw this.failure(conn, error, statement?.getQueryId());
-    } finally {
-      guard.dispose();
-    }
-  }
-
-  /** Scale, restore, refresh: submitted asynchronously, watched through their status, reattachable. */
-  private async runLong(conn: Connection, request: StatementRequest, options: RunOptions): Promise<StatementResult> {
-    const { stepId, index, sql } = request;
-    const s = this.settings;
-    let statement: RowStatement | undefined;
     let queryId: string | undefined;
-    const guard = new Guard(this, conn, options, () => statement, false, () => queryId);
-    let started = Date.now();
+    const guard = new Guard(this, conn, options, long, () => statement, () => queryId);
+    const connection = connectionHash(this.settings.account, this.settings.name);
+    let reattachedAt: number | undefined;
     let notice = this.notice(options);
     try {
-      const saved = this.running.find(stepId, index, sql, s.account, s.name);
+      const saved = long ? this.running.find(stepId, index, sql, connection) : undefined;
       if (saved) {
         const status = await guard.wait(this.status(conn, saved.queryId)).catch((e: unknown) => (guard.fired ? Promise.reject(e) : undefined));
         if (status && (conn.isStillRunning(status as QueryStatus) || status === 'SUCCESS')) {
           queryId = saved.queryId;
-          started = Date.parse(saved.startedAt);
+          reattachedAt = Date.parse(saved.startedAt);
           notice = `reattached to query ${queryId}, started ${saved.startedAt} by an earlier run of the demo`;
           this.log.write('event', `step ${stepId}: ${notice} (status ${status})`);
         } else {
@@ -333,77 +419,130 @@ export class SnowflakeEngine implements Engine {
         }
       }
       if (!queryId) {
-        queryId = await guard.wait(
-          new Promise<string>((resolve, reject) => {
-            statement = conn.execute({
-              sqlText: sql,
-              parameters: this.parameters(request, options),
-              asyncExec: true,
-              complete: (err, stmt) => (err ? reject(err) : resolve(stmt.getQueryId())),
-            });
-          }),
-        );
-        started = Date.now();
-        this.running.save({ queryId, stepId, index, sqlSha256: sqlHash(sql), account: s.account, connection: s.name, startedAt: new Date(started).toISOString() });
+        guard.expect('submit', this.limits.submitTimeoutMs);
+        const submitted = await guard.wait(this.track(this.submit(conn, request, options, (s) => (statement = s))));
+        guard.clear('submit');
+        queryId = submitted.getQueryId();
+        if (!queryId) {
+          throw new EngineError('Snowflake accepted the statement without a query id: it was not started', {
+            code: 'SUBMIT_FAILED',
+            connectionFault: true,
+            hint: 'check status.snowflake.com; the next statement logs in again',
+          });
+        }
+        if (long) this.running.save({ queryId, stepId, index, sqlSha256: sqlHash(sql), connectionSha256: connection, startedAt: new Date().toISOString() });
       }
       const id = queryId;
-      const url = snowsightUrl(s.account, id);
-      let last: string | undefined;
-      let lastAnswer = Date.now();
-      for (;;) {
-        let status: string | undefined;
-        try {
-          status = await guard.wait(this.status(conn, id));
-          lastAnswer = Date.now();
-        } catch (error) {
-          if (guard.fired) throw error;
-          if (Date.now() - lastAnswer > this.tuning.lostContactMs) {
-            throw new EngineError(`lost contact with Snowflake for ${seconds(this.tuning.lostContactMs)} while query ${id} was running`, {
-              code: 'CONNECTION_LOST',
-              queryId: id,
-              hint: 'the query keeps running on Snowflake: run the step again to reattach to it instead of starting it over',
-            });
-          }
-        }
-        if (status && status !== last) {
-          last = status;
-          options.onProgress?.({ state: status, queryId: id, url });
-        }
-        const stillRunning = status === undefined || conn.isStillRunning(status as QueryStatus) ||
-          (status === 'NO_QUERY_DATA' && Date.now() - started < NO_DATA_GRACE_MS);
-        if (!stillRunning) break;
-        await guard.wait(delay(this.tuning.pollIntervalMs));
+      const stopWatching = this.watch(conn, id, guard, options);
+      let fetched: RowStatement;
+      try {
+        fetched = await guard.wait(this.track(this.fetch(conn, id, (s) => (statement = s))));
+      } finally {
+        stopWatching();
+        guard.clear('lost');
       }
-      const fetched = await guard.wait(
-        new Promise<RowStatement>((resolve, reject) => {
-          statement = conn.fetchResult({
-            queryId: id,
-            streamResult: true,
-            rowMode: 'array',
-            fetchAsString: FETCH_AS_STRING,
-            complete: (err, stmt) => (err ? reject(err) : resolve(stmt)),
-          });
-        }),
-      ).catch((error: unknown) => {
-        // The query ended (with an error): there is nothing left to reattach to.
-        if (!guard.fired) this.running.forget(stepId, index);
-        throw error;
-      });
+      if (long) options.onProgress?.({ state: 'SUCCESS', queryId: id, url: snowsightUrl(this.settings.account, id) });
+      // Reading rows may fetch chunks: a result that stops arriving is a fault like any other.
+      guard.expect('result', this.limits.resultTimeoutMs);
       const columns = columnsOf(fetched);
       const rows = await guard.wait(readRows(fetched, columns, options.maxRows));
-      this.running.forget(stepId, index);
+      guard.dispose();
+      if (long) this.running.forget(stepId, index);
       const rowCount = fetched.getNumRows() ?? rows.length;
-      return { columns, rows, rowCount, truncated: rowCount > rows.length, queryId: id, elapsedMs: Date.now() - started, source: 'live', notice };
+      const elapsedMs = reattachedAt !== undefined ? Date.now() - reattachedAt : Math.round(performance.now() - started);
+      const database = (fetched.getSessionState() as { getCurrentDatabase?(): string | null } | undefined)?.getCurrentDatabase?.();
+      const server = long ? undefined : await this.serverTimings(conn, request, options, id, database ?? undefined);
+      return { columns, rows, rowCount, truncated: rowCount > rows.length, queryId: id, elapsedMs, server, source: 'live', notice };
     } catch (error) {
-      if (guard.fired && guard.confirmed) this.running.forget(stepId, index);
-      throw this.failure(conn, error, queryId);
+      // Once the guard has fired, its account of what happened is the true one.
+      const failure: unknown = guard.fired ? await guard.outcome.catch((e: unknown) => e) : error;
+      if (long && queryId && this.ended(guard, failure)) this.running.forget(stepId, index);
+      throw this.failure(conn, failure, queryId);
     } finally {
       guard.dispose();
     }
   }
 
+  /** Whether a long statement is over on Snowflake, so that there is nothing left to reattach to. */
+  private ended(guard: Guard, failure: unknown): boolean {
+    if (!guard.fired) return !(failure instanceof EngineError && failure.code && NOT_SENT.has(failure.code));
+    return guard.confirmed;
+  }
+
+  /**
+   * Sends the statement asynchronously. With `streamResult` the driver passes a failed submit's
+   * error on; without it, an asyncExec statement completes "successfully" whatever happened.
+   */
+  private submit(conn: Connection, request: StatementRequest, options: RunOptions, onStatement: (s: RowStatement) => void): Promise<RowStatement> {
+    return new Promise((resolve, reject) => {
+      onStatement(
+        conn.execute({
+          sqlText: request.sql,
+          parameters: this.parameters(request, options),
+          asyncExec: true,
+          streamResult: true,
+          complete: (err, stmt) => (err ? reject(err) : resolve(stmt)),
+        }),
+      );
+    });
+  }
+
+  /** Asks for a statement's result; Snowflake answers when it is ready (the driver follows "still running"). */
+  private fetch(conn: Connection, queryId: string, onStatement: (s: RowStatement) => void): Promise<RowStatement> {
+    return new Promise((resolve, reject) => {
+      onStatement(
+        conn.fetchResult({
+          queryId,
+          streamResult: true,
+          rowMode: 'array',
+          fetchAsString: FETCH_AS_STRING,
+          complete: (err, stmt) => (err ? reject(err) : resolve(stmt)),
+        }),
+      );
+    });
+  }
+
+  /**
+   * While the result is awaited, asks for the statement's status: every answer proves it alive
+   * (and is shown as progress); no answer for `lostAfterMs` means it is lost; once it has finished,
+   * its result must arrive within `resultTimeoutMs`. Returns a function that stops watching.
+   */
+  private watch(conn: Connection, queryId: string, guard: Guard, options: RunOptions): () => void {
+    const { lostAfterMs, resultTimeoutMs, pollIntervalMs } = this.limits;
+    const url = snowsightUrl(this.settings.account, queryId);
+    const since = Date.now();
+    let stopped = false;
+    let last: string | undefined;
+    let finished = false;
+    guard.expect('lost', lostAfterMs);
+    void (async () => {
+      while (!stopped && !guard.fired) {
+        try {
+          const status = await this.status(conn, queryId);
+          if (stopped || guard.fired) return;
+          if (status === 'NO_QUERY_DATA' && Date.now() - since > NO_DATA_GRACE_MS) throw new Error('Snowflake does not know the query');
+          guard.expect('lost', lostAfterMs);
+          if (status !== last) {
+            last = status;
+            options.onProgress?.({ state: status, queryId, url });
+          }
+          if (!finished && status !== 'NO_QUERY_DATA' && !conn.isStillRunning(status as QueryStatus)) {
+            finished = true;
+            guard.expect('result', resultTimeoutMs);
+          }
+        } catch (error) {
+          guard.problem = describe(error);
+        }
+        if (!stopped) await delay(pollIntervalMs);
+      }
+    })();
+    return () => {
+      stopped = true;
+    };
+  }
+
   private async status(conn: Connection, queryId: string): Promise<string> {
-    return withTimeout(conn.getQueryStatus(queryId), this.tuning.pollTimeoutMs, 'status request');
+    return withTimeout(conn.getQueryStatus(queryId), this.limits.pollTimeoutMs, 'status request');
   }
 
   /** Elapsed, compilation, execution and queued time as Snowflake measured them, when it can say. */
@@ -411,10 +550,10 @@ export class SnowflakeEngine implements Engine {
     conn: Connection,
     request: StatementRequest,
     options: RunOptions,
-    queryId: string | undefined,
+    queryId: string,
     database: string | undefined,
   ): Promise<ServerTiming | undefined> {
-    if (!this.tuning.timingsTimeoutMs || !queryId || !/^[0-9a-f-]{36}$/i.test(queryId) || !isQuery(request.sql)) return undefined;
+    if (!this.limits.timingsTimeoutMs || !/^[0-9a-f-]{36}$/i.test(queryId) || !isQuery(request.sql)) return undefined;
     if (options.signal.aborted) return undefined;
     // INFORMATION_SCHEMA lives in a database: without one in the session there is nothing to ask.
     if (!database) return undefined;
@@ -424,17 +563,18 @@ export class SnowflakeEngine implements Engine {
       'bytes_scanned, rows_produced, warehouse_size ' +
       `from table("${database.replace(/"/g, '""')}".information_schema.query_history_by_session(result_limit => 100)) ` +
       `where query_id = '${queryId}'`;
+    let statement: RowStatement | undefined;
     try {
       const rows = await withTimeout(
         new Promise<unknown[][]>((resolve, reject) => {
-          conn.execute({
+          statement = conn.execute({
             sqlText: sql,
             parameters: { QUERY_TAG: this.queryTag(request) },
             rowMode: 'array',
             complete: (err, _stmt, rows) => (err ? reject(err) : resolve((rows ?? []) as unknown[][])),
           });
         }),
-        this.tuning.timingsTimeoutMs,
+        this.limits.timingsTimeoutMs,
         'query history',
       );
       const row = rows[0];
@@ -450,6 +590,8 @@ export class SnowflakeEngine implements Engine {
         warehouseSize: typeof row[6] === 'string' ? row[6] : undefined,
       });
     } catch (error) {
+      // Withdrawn, so that the driver does not retry it for minutes on a network that failed.
+      statement?.cancel(() => {});
       this.log.write('event', `no server timings for ${queryId}: ${describe(error)}`);
       return undefined;
     }
@@ -462,7 +604,7 @@ export class SnowflakeEngine implements Engine {
       return error;
     }
     const mapped = statementError(error, this.settings, this.redactor, queryId);
-    if ((mapped.code && SESSION_GONE.has(mapped.code)) || !conn.isUp()) void this.destroy(conn, 0);
+    if ((mapped.code && SESSION_GONE.has(mapped.code)) || mapped.connectionFault || !conn.isUp()) void this.destroy(conn, 0);
     this.log.write('event', `statement failed (${mapped.code ?? 'no code'}): ${mapped.message}`);
     return mapped;
   }
@@ -472,7 +614,7 @@ export class SnowflakeEngine implements Engine {
   /** Asks the server to abort; resolves to whether it confirmed in time. */
   cancelOnServer(conn: Connection, statement: RowStatement | undefined, queryId: string | undefined): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), this.tuning.cancelWaitMs);
+      const timer = setTimeout(() => resolve(false), this.limits.cancelWaitMs);
       const done = (ok: boolean) => {
         clearTimeout(timer);
         resolve(ok);
@@ -488,24 +630,19 @@ export class SnowflakeEngine implements Engine {
     });
   }
 
-  /** A connection that did not answer in time is dropped; the next statement logs in again. */
+  /** A connection that failed is dropped; the next statement logs in again. */
   abandon(conn: Connection, why: string): void {
     this.log.write('event', `dropping the connection: ${why}`);
     void this.destroy(conn, 0);
   }
 
-  /** Resolves if the server answered at all (even with an error), rejects if the network is silent. */
-  probe(conn: Connection): Promise<unknown> {
-    const heartbeat = (conn as unknown as { heartbeatAsync(): Promise<unknown> })
-      .heartbeatAsync()
-      .catch((error: { code?: unknown }) => {
-        if (String(error?.code) === NETWORK_FAILURE) throw error;
-      });
-    return withTimeout(heartbeat, this.tuning.livenessTimeoutMs, 'heartbeat');
-  }
-
-  get limits(): Tuning {
-    return this.tuning;
+  /**
+   * Stops using a connection without logging out: ending the session would abort the long
+   * statement still running in it, which a later run can reattach to.
+   */
+  detach(conn: Connection, why: string): void {
+    this.log.write('event', `leaving the connection (its session keeps the query running): ${why}`);
+    if (this.conn === conn) this.conn = undefined;
   }
 
   event(message: string): void {
@@ -515,15 +652,21 @@ export class SnowflakeEngine implements Engine {
 
 /**
  * Watches one statement: the caller's AbortSignal (Ctrl-C, the runner's watchdog), our own copy of
- * the watchdog, and the liveness probe. On any of them it cancels on the server (bounded), drops
- * the connection if the server did not confirm, and makes every wait() reject with a clear error.
+ * the watchdog, and the deadlines the statement's phases set (submit, lost, result). When one of
+ * them fires it cancels on the server where that makes sense (bounded), drops the connection if
+ * the server did not confirm or the fault is the connection's, and makes every wait() reject with
+ * a clear error.
  */
 class Guard {
   fired?: Reason;
   confirmed = false;
-  private readonly stopped: Promise<never>;
+  /** The last thing that went wrong while watching (a status request unanswered, refused, …). */
+  problem?: string;
+  /** Rejects with the error that explains why the guard fired. */
+  readonly outcome: Promise<never>;
   private stop!: (error: Error) => void;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly deadlines = new Map<Reason, NodeJS.Timeout>();
   private readonly onAbort: () => void;
   private disposed = false;
 
@@ -531,57 +674,56 @@ class Guard {
     private readonly engine: SnowflakeEngine,
     private readonly conn: Connection,
     private readonly options: RunOptions,
+    private readonly long: boolean,
     private readonly statement: () => RowStatement | undefined,
-    /** Long statements poll their status: the polls are their liveness check. */
-    probeLiveness: boolean,
-    private readonly queryId: () => string | undefined = () => statement()?.getQueryId(),
+    private readonly queryId: () => string | undefined,
   ) {
-    this.stopped = new Promise<never>((_, reject) => (this.stop = reject));
-    this.stopped.catch(() => {});
+    this.outcome = new Promise<never>((_, reject) => (this.stop = reject));
+    this.outcome.catch(() => {});
     const started = performance.now();
     // The runner's watchdog aborts the signal at the limit: that is a timeout, not a Ctrl-C.
     this.onAbort = () => this.fire(options.timeoutMs && performance.now() - started >= options.timeoutMs - 100 ? 'timeout' : 'cancel');
     options.signal.addEventListener('abort', this.onAbort, { once: true });
     if (options.timeoutMs) this.timers.push(setTimeout(() => this.fire('timeout'), options.timeoutMs));
-    if (probeLiveness) this.watchLiveness();
     if (options.signal.aborted) this.fire('cancel');
   }
 
   wait<T>(promise: Promise<T>): Promise<T> {
     promise.catch(() => {});
-    return Promise.race([promise, this.stopped]);
+    return Promise.race([promise, this.outcome]);
   }
 
-  private watchLiveness(): void {
-    const { livenessIntervalMs, livenessFailures } = this.engine.limits;
-    let failures = 0;
-    let inFlight = false;
-    const timer = setInterval(() => {
-      if (inFlight || this.fired) return;
-      inFlight = true;
-      this.engine
-        .probe(this.conn)
-        .then(() => (failures = 0), () => {
-          if (++failures >= livenessFailures) this.fire('lost');
-        })
-        .finally(() => (inFlight = false));
-    }, livenessIntervalMs);
-    this.timers.push(timer);
+  /** (Re)starts a deadline: unless cleared or restarted, `reason` fires after `ms`. */
+  expect(reason: Exclude<Reason, 'cancel' | 'timeout'>, ms: number): void {
+    if (this.disposed) return;
+    clearTimeout(this.deadlines.get(reason));
+    this.deadlines.set(reason, setTimeout(() => this.fire(reason), ms));
+  }
+
+  clear(reason: Reason): void {
+    clearTimeout(this.deadlines.get(reason));
+    this.deadlines.delete(reason);
   }
 
   private fire(reason: Reason): void {
     if (this.fired || this.disposed) return;
     this.fired = reason;
     const queryId = this.queryId();
-    this.engine.event(`${reason === 'cancel' ? 'cancel requested' : reason === 'timeout' ? 'watchdog fired' : 'no answer to liveness probes'}${queryId ? ` (query ${queryId})` : ''}`);
-    void this.engine.cancelOnServer(this.conn, this.statement(), queryId).then((confirmed) => {
+    this.engine.event(`${EVENTS[reason]}${queryId ? ` (query ${queryId})` : ''}${this.problem ? `: ${this.problem}` : ''}`);
+    // A lost long statement keeps running for a later run to reattach to; a finished one has nothing to cancel.
+    const cancel = !(reason === 'result' || (reason === 'lost' && this.long));
+    const confirmed = cancel ? this.engine.cancelOnServer(this.conn, this.statement(), queryId) : Promise.resolve(false);
+    void confirmed.then((confirmed) => {
       this.confirmed = confirmed;
-      if (!confirmed) this.engine.abandon(this.conn, 'the server did not confirm the cancel');
+      if (reason === 'lost' && this.long) this.engine.detach(this.conn, 'its query is lost');
+      else if (!confirmed) this.engine.abandon(this.conn, 'the server did not confirm the cancel');
+      else if (reason !== 'cancel' && reason !== 'timeout') this.engine.abandon(this.conn, EVENTS[reason]);
       this.stop(this.error(reason, confirmed, this.queryId()));
     });
   }
 
   private error(reason: Reason, confirmed: boolean, queryId: string | undefined): Error {
+    const limits = this.engine.limits;
     const id = queryId ? ` (query id ${queryId})` : '';
     if (reason === 'cancel') {
       return new CancelledError(
@@ -589,36 +731,74 @@ class Guard {
       );
     }
     const stopped = confirmed ? 'it was cancelled on Snowflake' : `Snowflake did not confirm the cancel${id}; the connection will be rebuilt`;
-    if (reason === 'timeout') {
-      return new EngineError(`no answer from Snowflake within ${seconds(this.options.timeoutMs ?? 0)}: ${stopped}`, {
-        code: 'WATCHDOG',
-        queryId,
-        hint: confirmed ? "raise the step's 'timeout' in the runbook if it is expected to take longer" : 'check the network; the next step reconnects',
-      });
+    const network = 'check the network (Wi-Fi, VPN, proxy) and status.snowflake.com; the next step reconnects';
+    const why = this.problem ? ` (last: ${this.problem})` : '';
+    switch (reason) {
+      case 'timeout':
+        return new EngineError(`the step's time limit of ${seconds(this.options.timeoutMs ?? 0)} passed before ${queryId ? `query ${queryId}` : 'the statement'} finished: ${stopped}`, {
+          code: 'WATCHDOG',
+          queryId,
+          connectionFault: !confirmed,
+          hint: confirmed ? "raise the step's 'timeout' in the runbook if it is expected to take longer" : network,
+        });
+      case 'submit':
+        return new EngineError(
+          `Snowflake did not answer the request to run the statement within ${seconds(limits.submitTimeoutMs)}: ` +
+            (confirmed ? 'the request was withdrawn' : 'the connection will be rebuilt'),
+          {
+            code: 'SUBMIT_TIMEOUT',
+            connectionFault: true,
+            hint: confirmed || !this.long
+              ? `${network}; submit_timeout (or --submit-timeout) sets the limit`
+              : `${network}; the statement may have reached Snowflake: look for its query tag in Query History before running the step again`,
+          },
+        );
+      case 'lost':
+        return new EngineError(
+          `Snowflake did not answer about query ${queryId} for ${seconds(limits.lostAfterMs)}${why}: ` +
+            (this.long ? 'it may still be running there' : confirmed ? 'it was cancelled' : 'it may still be running there until its statement timeout'),
+          {
+            code: 'CONNECTION_LOST',
+            queryId,
+            connectionFault: true,
+            hint: this.long ? 'the query keeps running on Snowflake: run the step again to reattach to it instead of starting it over' : network,
+          },
+        );
+      case 'result':
+        return new EngineError(`Snowflake finished query ${queryId} but did not send its result within ${seconds(limits.resultTimeoutMs)}${why}`, {
+          code: 'RESULT_TIMEOUT',
+          queryId,
+          connectionFault: true,
+          hint: this.long ? 'run the step again to fetch the result (Snowflake keeps it for 24 hours)' : network,
+        });
     }
-    const { livenessIntervalMs, livenessFailures } = this.engine.limits;
-    return new EngineError(`lost contact with Snowflake: no answer for ${seconds(livenessIntervalMs * livenessFailures)}; ${stopped}`, {
-      code: 'CONNECTION_LOST',
-      queryId,
-      hint: 'check the network (Wi-Fi, VPN, proxy); the next step reconnects',
-    });
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of [...this.timers, ...this.deadlines.values()]) clearTimeout(timer);
     this.options.signal.removeEventListener('abort', this.onAbort);
   }
 }
 
+const EVENTS: Record<Reason, string> = {
+  cancel: 'cancel requested',
+  timeout: 'watchdog fired',
+  submit: 'no answer to the submit',
+  lost: 'no answer to status requests',
+  result: 'no result after the statement finished',
+};
+
 // --- helpers ----------------------------------------------------------------------------------
+
+class TimeoutError extends Error {}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   promise.catch(() => {});
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new TimeoutError(`${what}: no answer within ${seconds(ms)}`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

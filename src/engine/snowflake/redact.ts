@@ -44,3 +44,39 @@ export class Redactor {
     return out;
   }
 }
+
+/** Values shorter than this are only removed where our own messages quote them ('jo'). */
+const MIN_BARE_LENGTH = 3;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Connection details are the presenter's business: the screen and stderr may name them, but a
+ * recording, a report or --json output may be shared. A scrubber replaces each value it was given
+ * (account, user, host, file paths) wherever it stands on its own, whatever the case, with a
+ * placeholder that says what was there.
+ */
+export class Scrubber {
+  private readonly rules: [RegExp, string][] = [];
+
+  constructor(values: readonly { value: string | undefined; as: string }[]) {
+    // Longest first, so that a value containing another is replaced whole.
+    const sorted = values
+      .filter((v): v is { value: string; as: string } => !!v.value)
+      .sort((a, b) => b.value.length - a.value.length);
+    for (const { value, as } of sorted) {
+      const text = escapeRegExp(value);
+      this.rules.push([new RegExp(`'${text}'`, 'gi'), `'${as}'`]);
+      // A value stands on its own when no name character touches it: "demo" is not in "demo-runbook".
+      if (value.length >= MIN_BARE_LENGTH) this.rules.push([new RegExp(`(?<![\\w$.@-])${text}(?![\\w$@-])`, 'gi'), as]);
+    }
+  }
+
+  scrub(text: string): string {
+    let out = text;
+    for (const [pattern, replacement] of this.rules) out = out.replace(pattern, replacement);
+    return out;
+  }
+}

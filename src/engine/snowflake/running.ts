@@ -12,8 +12,8 @@ export interface RunningQuery {
   index: number;
   /** The SQL itself is not stored: only enough to know it is the same statement. */
   sqlSha256: string;
-  account: string;
-  connection: string;
+  /** Likewise the account and connection: enough to know it is the same, nothing that names them. */
+  connectionSha256: string;
   startedAt: string;
 }
 
@@ -22,6 +22,10 @@ const MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export function sqlHash(sql: string): string {
   return crypto.createHash('sha256').update(sql).digest('hex');
+}
+
+export function connectionHash(account: string, connection: string): string {
+  return sqlHash(`${account.toLowerCase()}\0${connection}`);
 }
 
 export class RunningQueries {
@@ -35,12 +39,12 @@ export class RunningQueries {
     return path.join(this.dir, `${stepId.replace(/[^A-Za-z0-9_.-]/g, '_')}.${index}.json`);
   }
 
-  /** The saved query for this statement, if it is the same SQL on the same account and recent. */
-  find(stepId: string, index: number, sql: string, account: string, connection: string): RunningQuery | undefined {
+  /** The saved query for this statement, if it is the same SQL on the same connection and recent. */
+  find(stepId: string, index: number, sql: string, connectionSha256: string): RunningQuery | undefined {
     try {
       const saved = JSON.parse(fs.readFileSync(this.file(stepId, index), 'utf8')) as RunningQuery;
       const fresh = Date.now() - Date.parse(saved.startedAt) < MAX_AGE_MS;
-      const same = saved.sqlSha256 === sqlHash(sql) && saved.account === account && saved.connection === connection;
+      const same = saved.sqlSha256 === sqlHash(sql) && saved.connectionSha256 === connectionSha256;
       return fresh && same && typeof saved.queryId === 'string' ? saved : undefined;
     } catch {
       return undefined;
