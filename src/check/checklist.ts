@@ -26,6 +26,8 @@ export interface CheckResult {
   /** Each expectation the check makes, met or not. */
   expectations: { description: string; ok: boolean; message?: string }[];
   queryIds: string[];
+  /** Why a skipped check was not run: the engine does not run it, or the connection had failed. */
+  notRun?: 'engine' | 'connection';
 }
 
 /**
@@ -37,29 +39,45 @@ export function concurrencyOf(engine: Engine): number {
   return typeof n === 'number' && n >= 1 ? Math.floor(n) : 1;
 }
 
-/** The item's fix with its `{{ param }}` placeholders filled in (typed values only, as in SQL). */
-function renderFix(fix: string | undefined, params: Readonly<Record<string, ParamValue>>): string | undefined {
+/** `{{ connection }}` in a fix: where the engine's connection is configured, unless a param has that name. */
+const CONNECTION_PLACEHOLDER = /\{\{\s*connection\s*\}\}/g;
+
+/**
+ * The item's fix with its `{{ param }}` placeholders filled in (typed values only, as in SQL), and
+ * `{{ connection }}` naming the connection in use and its file.
+ */
+function renderFix(fix: string | undefined, params: Readonly<Record<string, ParamValue>>, engine?: Engine): string | undefined {
   if (!fix) return undefined;
-  const rendered = renderTemplate(fix, 'fix', params);
-  return rendered.issues.length ? fix : rendered.sql;
+  const withConnection = 'connection' in params ? fix : fix.replace(CONNECTION_PLACEHOLDER, engine?.source ?? 'the Snowflake connection (connections.toml)');
+  const rendered = renderTemplate(withConnection, 'fix', params);
+  return rendered.issues.length ? withConnection : rendered.sql;
 }
 
-export function judge(item: Step, outcome: StepOutcome, params: Readonly<Record<string, ParamValue>> = {}, engine?: Engine): CheckResult {
+/**
+ * A check's verdict. `wallMs` is how long the check took on the clock: a check that failed is
+ * shown with it (a statement that never answered took all that time); one that ran is shown with
+ * its statements' time, which is what its budget judges.
+ */
+export function judge(item: Step, outcome: StepOutcome, params: Readonly<Record<string, ParamValue>> = {}, engine?: Engine, wallMs?: number): CheckResult {
   const expectations = outcome.queries.flatMap((q) => q.expectations.map((e) => ({ description: e.description, ok: e.ok, message: e.message })));
+  // Every statement answered (a pass, or an expectation missed): the statements' own time.
+  const answered = outcome.status === 'done' || (outcome.status === 'failed' && outcome.error?.where === undefined && outcome.queries.length > 0);
   // Key order is the JSON document's: identity and verdict first.
   const base = {
     id: item.id,
     title: item.title,
     status: 'pass' as CheckStatus,
-    elapsedMs: outcome.elapsedMs,
+    elapsedMs: answered || wallMs === undefined ? outcome.elapsedMs : Math.round(wallMs),
     budgetMs: item.budgetMs,
     expectations,
     queryIds: outcome.queries.map((q) => q.result.queryId).filter((id): id is string => Boolean(id)),
   };
-  if (outcome.status === 'skipped') return { ...base, status: 'skip', message: outcome.notices[0] };
+  if (outcome.status === 'skipped') {
+    return { ...base, status: 'skip', message: outcome.notices[0], notRun: outcome.notices[0]?.startsWith(NOT_RUN_CONNECTION) ? 'connection' : 'engine' };
+  }
   const sqlFile = item.queries[0] ? sqlFor(item.queries[0], engine?.kind ?? 'snowflake').file : undefined;
   const fallbackFix = `Run the check's SQL${sqlFile ? ` (${sqlFile})` : ''} by hand to see the figures.`;
-  const fix = renderFix(item.fix, params) ?? outcome.error?.hint ?? fallbackFix;
+  const fix = renderFix(item.fix, params, engine) ?? outcome.error?.hint ?? fallbackFix;
   if (outcome.status !== 'done') {
     const message = outcome.status === 'cancelled' ? 'cancelled' : (outcome.error?.message ?? outcome.status);
     return { ...base, status: 'fail', message, fix: outcome.error?.hint && item.fix ? `${fix} (${outcome.error.hint})` : fix, where: outcome.error?.where };
@@ -81,42 +99,58 @@ export interface ChecklistOptions {
   onResult?: (result: CheckResult, item: Step, outcome: StepOutcome, startedAt: Date) => void;
 }
 
+/** How a check that could not run because of the connection says so (and is told apart). */
+const NOT_RUN_CONNECTION = 'not run: ';
+
 /**
  * Connects, then runs every item, `concurrencyOf(engine)` at a time. Results come back in the
- * runbook's order; `onResult` fires as each finishes. A failed connection fails the first item
- * (with the engine's hint) and skips the rest: nothing else can be known without it.
+ * runbook's order; `onResult` fires as each finishes. Once the connection is known bad (it could
+ * not be made, or a check failed because of it) nothing else can be known: every check not yet
+ * run is reported at once as not run, and why.
  */
 export async function runChecklist(options: ChecklistOptions): Promise<CheckResult[]> {
   const { runbook, engine, params, signal } = options;
   const items = runbook.checklist;
   const results: CheckResult[] = new Array(items.length);
+  const finish = (i: number, outcome: StepOutcome, startedAt: Date, wallMs: number) => {
+    const item = items[i]!;
+    results[i] = judge(item, outcome, params, engine, wallMs);
+    options.onResult?.(results[i]!, item, outcome, startedAt);
+  };
+  const notRunAll = (why: string) => {
+    items.forEach((_, i) => {
+      if (!results[i]) finish(i, { status: 'skipped', queries: [], elapsedMs: 0, notices: [`${NOT_RUN_CONNECTION}${why}`] }, new Date(), 0);
+    });
+  };
+
+  const connectAt = new Date();
+  const connectStart = performance.now();
   try {
     await engine.connect(signal);
   } catch (error) {
+    if (items.length === 0) return [];
     const message = `could not connect: ${error instanceof Error ? error.message : String(error)}`;
     const hint = (error as { hint?: string }).hint;
-    items.forEach((item, i) => {
-      const outcome: StepOutcome = i === 0
-        ? { status: 'failed', queries: [], elapsedMs: 0, notices: [], error: { message, hint } }
-        : { status: 'skipped', queries: [], elapsedMs: 0, notices: ['not run: no connection'] };
-      results[i] = judge(item, outcome, params, engine);
-      options.onResult?.(results[i]!, item, outcome, new Date());
-    });
+    finish(0, { status: 'failed', queries: [], elapsedMs: 0, notices: [], error: { message, hint, connectionFault: true } }, connectAt, performance.now() - connectStart);
+    notRunAll('no connection');
     return results;
   }
   let next = 0;
+  let broken: string | undefined;
   const worker = async () => {
-    while (next < items.length && !signal.aborted) {
+    while (next < items.length && !signal.aborted && !broken) {
       const i = next++;
       const item = items[i]!;
       options.onStart?.(item);
       const startedAt = new Date();
+      const started = performance.now();
       const outcome = await runStep({ engine, step: item, params, signal });
-      results[i] = judge(item, outcome, params, engine);
-      options.onResult?.(results[i]!, item, outcome, startedAt);
+      if (outcome.error?.connectionFault) broken ??= item.id;
+      finish(i, outcome, startedAt, performance.now() - started);
     }
   };
   const width = Math.min(options.concurrency ?? concurrencyOf(engine), Math.max(1, items.length));
   await Promise.all(Array.from({ length: width }, worker));
+  if (broken) notRunAll(`the connection failed during '${broken}'`);
   return results.filter(Boolean);
 }

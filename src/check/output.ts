@@ -27,10 +27,15 @@ export function checkLines(result: CheckResult): string[] {
 
 export function summaryLine(results: readonly CheckResult[]): string {
   const failed = results.filter((r) => r.status === 'fail');
-  const skipped = results.filter((r) => r.status === 'skip').length;
-  const skip = skipped ? ` (${skipped} not run on this engine)` : '';
+  const skipped = results.filter((r) => r.status === 'skip');
+  const count = (why: CheckResult['notRun']) => skipped.filter((r) => r.notRun === why).length;
+  const reasons = [
+    count('connection') && `${count('connection')} not run: the connection failed`,
+    count('engine') && `${count('engine')} not run on this engine`,
+  ].filter(Boolean);
+  const skip = reasons.length ? ` (${reasons.join('; ')})` : '';
   return failed.length === 0
-    ? `All ${results.length - skipped} checks passed${skip}.`
+    ? `All ${results.length - skipped.length} checks passed${skip}.`
     : `${failed.length} of ${results.length} checks failed: ${failed.map((r) => r.id).join(', ')}${skip}.`;
 }
 
@@ -56,9 +61,18 @@ export function checkDocument(options: {
   elapsedMs: number;
   results: CheckResult[];
   recording?: string;
+  /** The engine's scrub: a document may be shared, so it names no account, user, host or file of the connection. */
+  scrub?: (text: string) => string;
 }): CheckDocument {
   const counts = { pass: 0, fail: 0, skip: 0 };
   for (const r of options.results) counts[r.status]++;
+  const scrub = options.scrub ?? ((text: string) => text);
+  const checks = options.results.map((r) => ({
+    ...r,
+    ...(r.message !== undefined ? { message: scrub(r.message) } : {}),
+    ...(r.fix !== undefined ? { fix: scrub(r.fix) } : {}),
+    expectations: r.expectations.map((e) => (e.message !== undefined ? { ...e, message: scrub(e.message) } : e)),
+  }));
   return {
     format: CHECK_FORMAT,
     runbook: options.runbook,
@@ -69,6 +83,6 @@ export function checkDocument(options: {
     ok: counts.fail === 0,
     counts,
     recording: options.recording ?? null,
-    checks: options.results,
+    checks,
   };
 }

@@ -52,15 +52,22 @@ function interruptController(): AbortController {
   return controller;
 }
 
-async function openEngine(options: CliOptions, runbook: Runbook, signal: AbortSignal): Promise<Engine> {
+/** The engine the flags ask for; what the presenter should know about it goes to stderr. */
+async function newEngine(options: CliOptions, runbook: Runbook): Promise<Engine> {
   const engine = await createEngine(options.engine, {
     runbook,
     connection: options.connection,
     stateDir: stateDir(),
     speed: options.speed,
+    limits: options.limits,
   });
   for (const warning of engine.warnings ?? []) err(`warning: ${warning}`);
   engine.onLoginUrl = (url) => err(`Log in to Snowflake in your browser: ${url}`);
+  return engine;
+}
+
+async function openEngine(options: CliOptions, runbook: Runbook, signal: AbortSignal): Promise<Engine> {
+  const engine = await newEngine(options, runbook);
   await engine.connect(signal);
   return engine;
 }
@@ -104,10 +111,10 @@ async function check(options: CliOptions, runbook: Runbook): Promise<number> {
   if (runbook.checklist.length === 0) throw new UsageError(`${runbook.file} has no checklist: add a 'checklist:' section (see README, "Runbook format")`);
   const { params } = paramsFor(options, runbook, 'check');
   const controller = interruptController();
-  const engine =
+  const engine: Engine =
     options.engine === 'rehearsal'
       ? new (await import('../engine/rehearsal.js')).RehearsalEngine({ speed: options.speed, runbook, stateDir: stateDir(), scope: 'check' })
-      : await createEngine(options.engine, { runbook, connection: options.connection, stateDir: stateDir(), speed: options.speed });
+      : await newEngine(options, runbook);
   const recorder = recorderFor(engine, runbook, 'check', params);
   const heading = `Pre-demo checklist: ${runbook.title}  [${ENGINE_BADGES[engine.kind]}]`;
   const live = !options.json && isInteractive();
@@ -139,7 +146,15 @@ async function check(options: CliOptions, runbook: Runbook): Promise<number> {
   }
   if (controller.signal.aborted) return EXIT.interrupted;
   if (options.json) {
-    const document = checkDocument({ runbook: { title: runbook.title, file: runbook.file }, engine: engine.kind, startedAt: started, elapsedMs: Date.now() - started.getTime(), results, recording: recorder?.file ? path.basename(recorder.file, '.json') : undefined });
+    const document = checkDocument({
+      runbook: { title: runbook.title, file: runbook.file },
+      engine: engine.kind,
+      startedAt: started,
+      elapsedMs: Date.now() - started.getTime(),
+      results,
+      recording: recorder?.file ? path.basename(recorder.file, '.json') : undefined,
+      scrub: engine.scrub && ((text) => engine.scrub!(text)),
+    });
     out(JSON.stringify(document, null, 2));
   } else if (!live) out(summaryLine(results));
   return results.some((r) => r.status === 'fail') ? EXIT.failed : EXIT.ok;

@@ -123,6 +123,8 @@ export class Recorder {
   private readonly now: () => Date;
   /** When the run began (the recording is named after it), not when its first step finished. */
   private readonly startedAt: Date;
+  /** A recording may be shared: the tapped engine's scrub takes connection details out of its messages. */
+  private scrub = (text: string) => text;
 
   constructor(private readonly options: RecorderOptions) {
     this.now = options.now ?? (() => new Date());
@@ -135,6 +137,7 @@ export class Recorder {
 
   /** The engine, wrapped so every statement's query id and timings are noted for the recording. */
   tap(engine: Engine): Engine {
+    if (engine.scrub) this.scrub = (text) => engine.scrub!(text);
     const note = (stepId: string, statement: RecordedStatement) => {
       const list = this.statements.get(stepId) ?? [];
       list.push(statement);
@@ -145,8 +148,11 @@ export class Recorder {
       get note() {
         return engine.note;
       },
-      // Kept visible through the tap: the checklist asks engines how many statements they run at once.
+      // Kept visible through the tap: the checklist asks engines how many statements they run at once,
+      // and where their connection is configured.
       concurrency: engine.concurrency,
+      source: engine.source,
+      scrub: engine.scrub && ((text: string) => engine.scrub!(text)),
       connect: (signal: AbortSignal) => engine.connect(signal),
       close: () => engine.close(),
       run: async (request: StatementRequest, options: RunOptions): Promise<StatementResult> => {
@@ -156,7 +162,7 @@ export class Recorder {
           note(request.stepId, { ...base, queryId: result.queryId, elapsedMs: result.elapsedMs, server: result.server, rowCount: result.rowCount });
           return result;
         } catch (error) {
-          note(request.stepId, { ...base, queryId: (error as { queryId?: string }).queryId, error: error instanceof Error ? error.message : String(error) });
+          note(request.stepId, { ...base, queryId: (error as { queryId?: string }).queryId, error: this.scrub(error instanceof Error ? error.message : String(error)) });
           throw error;
         }
       },
@@ -241,9 +247,9 @@ export class Recorder {
         expectations,
       })),
       statements,
-      error: outcome.error,
-      notices: outcome.notices,
-      check: check ? { status: check.status, message: check.message, budgetMs: step.budgetMs } : undefined,
+      error: outcome.error && { ...outcome.error, message: this.scrub(outcome.error.message), hint: outcome.error.hint && this.scrub(outcome.error.hint) },
+      notices: outcome.notices.map(this.scrub),
+      check: check ? { status: check.status, message: check.message && this.scrub(check.message), budgetMs: step.budgetMs } : undefined,
     };
   }
 }

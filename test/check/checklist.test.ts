@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { concurrencyOf, runChecklist } from '../../src/check/checklist.js';
 import { RehearsalEngine } from '../../src/engine/rehearsal.js';
-import type { Engine } from '../../src/engine/types.js';
+import { summaryLine } from '../../src/check/output.js';
+import { EngineError, type Engine } from '../../src/engine/types.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { resolveParams } from '../../src/runbook/params.js';
 import { COUNTS_SQL, MINIMAL, scratch } from '../helpers.js';
@@ -53,10 +54,53 @@ describe('runChecklist', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(790);
   });
 
-  it('fails the first check with the connection error and skips the rest when the engine cannot connect', async () => {
-    const engine: Engine = { ...oneAtATime(new RehearsalEngine()), connect: async () => Promise.reject(Object.assign(new Error('login refused'), { hint: 'check the password' })) };
-    const results = await runChecklist({ runbook, engine, params, signal: new AbortController().signal });
+  it('fails the first check with the connection error, after the time it really took, and reports the rest at once as not run', async () => {
+    const engine: Engine = {
+      ...oneAtATime(new RehearsalEngine()),
+      connect: () => new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('login refused'), { hint: 'check the password' })), 300)),
+    };
+    const seen: string[] = [];
+    const results = await runChecklist({ runbook, engine, params, signal: new AbortController().signal, onResult: (r) => seen.push(r.id) });
     expect(results[0]).toMatchObject({ status: 'fail', message: 'could not connect: login refused', fix: 'Rebuild BRONZE. (check the password)' });
-    expect(results.slice(1).map((r) => r.status)).toEqual(['skip', 'skip', 'skip']);
+    expect(results[0]!.elapsedMs).toBeGreaterThanOrEqual(290);
+    expect(results.slice(1)).toEqual(
+      ['check-2', 'check-3', 'check-4'].map((id) => expect.objectContaining({ id, status: 'skip', notRun: 'connection', message: 'not run: no connection' })),
+    );
+    expect(seen).toEqual(['check-1', 'check-2', 'check-3', 'check-4']);
+    expect(summaryLine(results)).toBe('1 of 4 checks failed: check-1 (3 not run: the connection failed).');
+  });
+
+  it('once a check fails because of the connection, the checks not yet run are reported at once as not run because of it', async () => {
+    const rehearsal = new RehearsalEngine({ speed: 1 });
+    let calls = 0;
+    const engine: Engine = {
+      ...oneAtATime(rehearsal),
+      run: async (request, options) => {
+        if (++calls === 2) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          throw new EngineError('Snowflake did not answer the request to run the statement within 15 s', { code: 'SUBMIT_TIMEOUT', connectionFault: true });
+        }
+        return rehearsal.run(request, options);
+      },
+    };
+    const started = performance.now();
+    const results = await runChecklist({ runbook, engine, params, signal: new AbortController().signal });
+    expect(calls).toBe(2);
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(results.map((r) => r.status)).toEqual(['pass', 'fail', 'skip', 'skip']);
+    // The failed check took the time the statement did not answer in, not 0 ms.
+    expect(results[1]!.elapsedMs).toBeGreaterThanOrEqual(240);
+    expect(results.slice(2).map((r) => r.message)).toEqual(["not run: the connection failed during 'check-2'", "not run: the connection failed during 'check-2'"]);
+    expect(summaryLine(results)).toBe('1 of 4 checks failed: check-2 (2 not run: the connection failed).');
+  });
+
+  it('{{ connection }} in a fix names where the connection is configured', async () => {
+    const fixed = loadRunbook(path.join(scratch({
+      'runbook.yml': `${MINIMAL}checklist:\n  - id: conn\n    title: Connection\n    inline: SELECT 0 AS N\n    fix: "Check {{ connection }}."\n    expect: [{ column: N, equals: 1 }]\n    mock: { duration: 0s, columns: [N], rows: [[0]] }\n`,
+      'sql/counts.sql': COUNTS_SQL,
+    }), 'runbook.yml'));
+    const engine: Engine = { ...oneAtATime(new RehearsalEngine()), source: "connection 'demo' in /home/me/.snowflake/connections.toml" };
+    const [result] = await runChecklist({ runbook: fixed, engine, params, signal: new AbortController().signal });
+    expect(result!.fix).toBe("Check connection 'demo' in /home/me/.snowflake/connections.toml.");
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { waitFor } from '../helpers.js';
 import { FakeSnowflake } from '../snowflake-server/server.js';
-import { fakeSection, figure, figures, filesUnder, PASSWORD, snowflakeHome, tempDir } from './helpers.js';
+import { fakeSection, figure, filesUnder, PASSWORD, printFigures, snowflakeHome, tempDir } from './helpers.js';
 
 const BIN = path.resolve('dist/cli/main.js');
 const RUNBOOK = `title: Fake show
@@ -59,7 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  console.log(figures.map((f) => `${f.scenario.padEnd(60)} ${String(f.ms).padStart(6)} ms  ${f.note}`).join('\n'));
+  printFigures();
 });
 
 interface Run {
@@ -69,13 +69,13 @@ interface Run {
   ms: number;
 }
 
-function demo(args: string[], watch?: (stdout: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
+function demo(args: string[], watch?: (stdout: string, child: ReturnType<typeof spawn>) => void, env: Record<string, string> = {}): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve) => {
     // Asynchronous on purpose: the fake Snowflake answers from this very process.
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd,
-      env: { PATH: process.env.PATH, HOME: cwd, CI: 'true', SNOWFLAKE_HOME: home, DEMO_STATE_DIR: path.join(cwd, '.demo') },
+      env: { PATH: process.env.PATH, HOME: cwd, CI: 'true', SNOWFLAKE_HOME: home, DEMO_STATE_DIR: path.join(cwd, '.demo'), ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -122,13 +122,13 @@ test('the network dies during a step: a clear error on screen within the step ti
   });
   let shown = 0;
   const run = await demo(['--runbook', 'outage.yml', '-c', 'fake', '--yes'], (stdout) => {
-    if (shown || !/no answer from Snowflake within 2(\.0)? s/.test(stdout)) return;
+    if (shown || !/the step's time limit of 2 s passed/.test(stdout)) return;
     shown = performance.now();
     // The network comes back; until it does, the driver's own retries keep the process alive.
     server.resumeAnswering();
   });
   const fault = await started;
-  expect(run.stdout).toMatch(/✗ failed.*: no answer from Snowflake within 2(\.0)? s: .*the connection will be rebuilt/);
+  expect(run.stdout).toMatch(/✗ failed.*: the step's time limit of 2 s passed before query [0-9a-f-]{36} finished: .*the connection will be rebuilt/);
   expect(run.code).toBe(1);
   // The watchdog fires 2 s after the statement was sent; the engine then has the runner's 2 s grace.
   expect(shown).toBeGreaterThan(0);
@@ -162,6 +162,29 @@ test('Ctrl-C during a slow query: cancelled on the server, exit 130', async () =
   expect(code).toBe(130);
   expect(shown - interrupted).toBeLessThan(2_000);
   figure('CLI: Ctrl-C on a slow query, to on-screen "cancelled"', shown - interrupted, `exit 130 after ${Math.round(ms)} ms in all`);
+});
+
+test("restore against a Snowflake that never answers a statement ends at the submit limit: the runbook's `snowflake:`, or the flag", async () => {
+  const silent = await FakeSnowflake.start();
+  silent.fault('query', 'hang');
+  const env = { SNOWFLAKE_HOME: snowflakeHome(fakeSection(silent, `password = "${PASSWORD}"`)) };
+  fs.writeFileSync(path.join(cwd, 'limits.yml'), RUNBOOK.replace('connection: fake\n', 'connection: fake\nsnowflake:\n  submit_timeout: 3s\n'));
+  try {
+    const [fromRunbook, fromFlag] = await Promise.all([
+      demo(['restore', '--yes', '--runbook', 'limits.yml'], undefined, env),
+      demo(['restore', '--yes', '--runbook', 'limits.yml', '--submit-timeout', '1.5s'], undefined, env),
+    ]);
+    for (const [run, limit] of [[fromRunbook, '3'], [fromFlag, '1.5']] as const) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`demo: Snowflake did not answer the request to run the statement within ${limit} s: the request was withdrawn (SUBMIT_TIMEOUT)`);
+    }
+    // Startup, the login, the limit, the withdrawal: seconds, not the 30 minutes of the step's own timeout.
+    expect(fromFlag.ms).toBeLessThan(fromRunbook.ms);
+    expect(fromRunbook.ms).toBeLessThan(3_000 + 1_000 + 5_000);
+    figure('CLI: restore, query requests never answered (submit_timeout 3 s)', fromRunbook.ms, 'exit 1, whole process');
+  } finally {
+    await silent.close();
+  }
 });
 
 test('a wrong password fails in seconds with a clear message', async () => {
