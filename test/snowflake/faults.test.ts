@@ -7,14 +7,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Internals, SnowflakeEngine } from '../../src/engine/snowflake/index.js';
 import { CancelledError, EngineError, type ConnectionState } from '../../src/engine/types.js';
 import { waitFor } from '../helpers.js';
 import { FakeSnowflake, type Fault } from '../snowflake-server/server.js';
-import { FAST, figure, liveEngine, options, printFigures, request, timed } from './helpers.js';
+import { FAST, figure, liveEngine, options, preloadDriver, printFigures, request, timed } from './helpers.js';
 
 const opened: { server: FakeSnowflake; engine: SnowflakeEngine }[] = [];
+
+beforeAll(preloadDriver);
 
 afterAll(async () => {
   await Promise.all(opened.map(async ({ server, engine }) => {

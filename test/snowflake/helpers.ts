@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSnowflakeEngine, type Internals, type SnowflakeEngine } from '../../src/engine/snowflake/index.js';
+import { EngineLog, loadDriver } from '../../src/engine/snowflake/driver.js';
+import { createSnowflakeEngine, Redactor, type Internals, type SnowflakeEngine } from '../../src/engine/snowflake/index.js';
 import type { RunOptions, StatementResult } from '../../src/engine/types.js';
 import type { Runbook } from '../../src/runbook/model.js';
 import type { FakeSnowflake } from '../snowflake-server/server.js';
@@ -51,6 +52,11 @@ export const FAST: Partial<Internals> = {
   timingsTimeoutMs: 1_000,
   openBrowser: () => {},
 };
+
+/** The login limit runs from the login request: importing the driver (a second, once) is not part of it. */
+export async function preloadDriver(): Promise<void> {
+  await loadDriver(new EngineLog(tempDir('driver'), new Redactor()));
+}
 
 export interface Live {
   engine: SnowflakeEngine;

@@ -4,12 +4,12 @@
  * statement whose status goes unanswered for 20 s is lost, a finished statement's result arrives
  * within 60 s. The cases wait for real, side by side, each against a fake Snowflake of its own.
  */
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/engine/snowflake/index.js';
 import { EngineError } from '../../src/engine/types.js';
 import { waitFor } from '../helpers.js';
 import { FakeSnowflake } from '../snowflake-server/server.js';
-import { figure, liveEngine, options, printFigures, request, timed } from './helpers.js';
+import { figure, liveEngine, options, preloadDriver, printFigures, request, timed } from './helpers.js';
 
 const { loginTimeoutMs, submitTimeoutMs, lostAfterMs, resultTimeoutMs } = DEFAULT_LIMITS;
 /** The engine's own waits around a fault: one status poll, and the cancel it tries (1 s each). */
@@ -18,6 +18,8 @@ const CANCEL_WAIT_MS = 1_000;
 /** A loaded machine's slack. */
 const SLACK_MS = 1_500;
 const closers: (() => Promise<void>)[] = [];
+
+beforeAll(preloadDriver);
 
 afterAll(async () => {
   await Promise.all(closers.map((close) => close().catch(() => {})));

@@ -28,6 +28,15 @@ export function isNetworkFailure(raw: unknown): boolean {
   return code !== undefined && (NETWORK.has(String(code)) || HTTP_STATUS.has(String(code)));
 }
 
+/** A driver failure in a few words, for "(last: …)": connection refused, HTTP 500, or its message. */
+export function briefly(raw: unknown): string {
+  const error = (raw ?? {}) as DriverError;
+  const code = error.code === undefined ? undefined : String(error.code);
+  if (code && NETWORK.has(code)) return networkCause(error);
+  if (code && HTTP_STATUS.has(code)) return `HTTP ${error.response?.statusCode ?? error.response?.status ?? '?'}`;
+  return error.message ?? String(raw);
+}
+
 function where(settings: ConnectionSettings): string {
   return settings.file ? `connection '${settings.name}' in ${settings.file}` : 'the SNOWFLAKE_* environment variables';
 }

@@ -27,7 +27,7 @@ import {
 } from '../types.js';
 import { BROWSER_LOGIN_TIMEOUT_MS, loadConnection, type ConnectionSettings, type LoadedConnection } from './connections.js';
 import { driverOptions, endpointOf, EngineLog, loadDriver } from './driver.js';
-import { isNetworkFailure, loginError, SESSION_GONE, statementError } from './errors.js';
+import { briefly, isNetworkFailure, loginError, SESSION_GONE, statementError } from './errors.js';
 import { Redactor, Scrubber } from './redact.js';
 import { columnsOf, FETCH_AS_STRING, readRows } from './results.js';
 import { connectionHash, RunningQueries, sqlHash } from './running.js';
@@ -294,12 +294,13 @@ export class SnowflakeEngine implements Engine {
     const limit = this.limits.loginTimeoutMs;
     this.setState({ status: 'connecting' });
     this.progress?.({ state: 'CONNECTING', detail: `logging in to ${s.account} as ${s.user ?? 'SSO user'}` });
-    const started = performance.now();
+    let started = performance.now();
     let conn: Connection | undefined;
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     try {
       const driver = await loadDriver(this.log);
+      started = performance.now();
       try {
         conn = driver.createConnection(driverOptions(s, limit, (url) => this.loginUrl(url)));
       } catch (error) {
@@ -431,6 +432,8 @@ export class SnowflakeEngine implements Engine {
           });
         }
         if (long) this.running.save({ queryId, stepId, index, sqlSha256: sqlHash(sql), connectionSha256: connection, startedAt: new Date().toISOString() });
+        // A statement accepted proves the connection, even one that will run for an hour.
+        if (this.identity && this.state?.status !== 'connected') this.setState({ status: 'connected', detail: this.identity });
       }
       const id = queryId;
       const stopWatching = this.watch(conn, id, guard, options);
@@ -531,7 +534,7 @@ export class SnowflakeEngine implements Engine {
             guard.expect('result', resultTimeoutMs);
           }
         } catch (error) {
-          guard.problem = describe(error);
+          guard.problem = briefly(error);
         }
         if (!stopped) await delay(pollIntervalMs);
       }
