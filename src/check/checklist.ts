@@ -125,6 +125,8 @@ export async function runChecklist(options: ChecklistOptions): Promise<CheckResu
 
   const connectAt = new Date();
   const connectStart = performance.now();
+  // The first check stands for the connection: it is shown running while the connection is made.
+  if (items[0]) options.onStart?.(items[0]);
   try {
     await engine.connect(signal);
   } catch (error) {
@@ -141,7 +143,7 @@ export async function runChecklist(options: ChecklistOptions): Promise<CheckResu
     while (next < items.length && !signal.aborted && !broken) {
       const i = next++;
       const item = items[i]!;
-      options.onStart?.(item);
+      if (i > 0) options.onStart?.(item);
       const startedAt = new Date();
       const started = performance.now();
       const outcome = await runStep({ engine, step: item, params, signal });

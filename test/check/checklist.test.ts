@@ -60,13 +60,21 @@ describe('runChecklist', () => {
       connect: () => new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('login refused'), { hint: 'check the password' })), 300)),
     };
     const seen: string[] = [];
-    const results = await runChecklist({ runbook, engine, params, signal: new AbortController().signal, onResult: (r) => seen.push(r.id) });
+    const results = await runChecklist({
+      runbook,
+      engine,
+      params,
+      signal: new AbortController().signal,
+      // While the connection is made the first check is shown running: the list never sits still.
+      onStart: (item) => seen.push(`start ${item.id}`),
+      onResult: (r) => seen.push(r.id),
+    });
     expect(results[0]).toMatchObject({ status: 'fail', message: 'could not connect: login refused', fix: 'Rebuild BRONZE. (check the password)' });
     expect(results[0]!.elapsedMs).toBeGreaterThanOrEqual(290);
     expect(results.slice(1)).toEqual(
       ['check-2', 'check-3', 'check-4'].map((id) => expect.objectContaining({ id, status: 'skip', notRun: 'connection', message: 'not run: no connection' })),
     );
-    expect(seen).toEqual(['check-1', 'check-2', 'check-3', 'check-4']);
+    expect(seen).toEqual(['start check-1', 'check-1', 'check-2', 'check-3', 'check-4']);
     expect(summaryLine(results)).toBe('1 of 4 checks failed: check-1 (3 not run: the connection failed).');
   });
 
