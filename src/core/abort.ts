@@ -19,3 +19,13 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new CancelledError();
 }
+
+/** Settles as `promise` does, or rejects with CancelledError as soon as `signal` aborts (the work goes on). */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new CancelledError());
+    const onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

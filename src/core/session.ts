@@ -12,6 +12,7 @@ import { Recorder } from '../record/store.js';
 import type { RecordedEngine } from '../record/types.js';
 import type { Runbook, Step } from '../runbook/model.js';
 import type { ParamValue } from '../runbook/sql.js';
+import { untilAborted } from './abort.js';
 import { runStep, type RunEvent, type StepOutcome } from './runner.js';
 
 export interface SessionContext {
@@ -24,6 +25,8 @@ export interface SessionContext {
 
 export class ShowSession {
   private connecting?: Promise<void>;
+  /** Stops a connection still being made when the show closes. */
+  private readonly closing = new AbortController();
   private running?: { stepId: string; controller: AbortController };
   private readonly estimates = new Map<string, number | undefined>();
   private readonly recorder?: Recorder;
@@ -50,6 +53,19 @@ export class ShowSession {
     return this.recorder?.file;
   }
 
+  /** Starts connecting now, so that the header knows before the first step; a failure is retried by the next step. */
+  connectInBackground(): void {
+    this.connect().catch(() => {});
+  }
+
+  private connect(): Promise<void> {
+    this.connecting ??= this.engine.connect(this.closing.signal).catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
+  }
+
   async run(step: Step, onEvent: (event: RunEvent) => void): Promise<StepOutcome> {
     if (this.running) throw new Error(`'${this.running.stepId}' is still running`);
     const controller = new AbortController();
@@ -72,12 +88,10 @@ export class ShowSession {
     // the step that is waiting for it.
     this.engine.onLoginUrl = (url) =>
       onEvent({ type: 'progress', progress: { state: 'WAITING_FOR_BROWSER', url, detail: 'finish the Snowflake login in the browser' } });
-    this.connecting ??= this.engine.connect(controller.signal);
     try {
-      await this.connecting;
+      // A failed connection is retried on the next run, not cached forever; Ctrl-C stops the wait.
+      await untilAborted(this.connect(), controller.signal);
     } catch (error) {
-      // A failed connection is retried on the next run, not cached forever.
-      this.connecting = undefined;
       if (controller.signal.aborted) return { status: 'cancelled', queries: [], elapsedMs: 0, notices: [] };
       return {
         status: 'failed',
@@ -128,6 +142,7 @@ export class ShowSession {
 
   async close(): Promise<void> {
     this.cancel();
+    this.closing.abort();
     this.recorder?.finish();
     await this.engine.close();
   }

@@ -4,12 +4,12 @@
  * the frame is always exactly one row shorter than the terminal, whatever its size or content.
  */
 import { Box, Text, useApp, useInput, type Key } from 'ink';
-import React, { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import type { StepOutcome } from '../core/runner.js';
 import type { ShowSession } from '../core/session.js';
 import { SOURCE_LABELS } from '../core/sources.js';
 import { initialState, runningStepId, runOf, walkReducer, type StepRun, type WalkAction, type WalkState } from '../core/walkthrough.js';
-import { ENGINE_BADGES } from '../engine/types.js';
+import { ENGINE_BADGES, type ConnectionState, type Engine } from '../engine/types.js';
 import { formatDateTime, formatDuration, formatTimeOfDay } from '../format/numbers.js';
 import type { RemoteCommand, ShowLink } from '../presenter/protocol.js';
 import { liteState } from '../presenter/protocol.js';
@@ -160,6 +160,20 @@ function bodyLines(runbook: Runbook, session: ShowSession, step: Step, state: Wa
   return lines;
 }
 
+/** The engine's connection state, rendered afresh on every change (undefined for engines without one). */
+function useConnectionState(engine: Engine): ConnectionState | undefined {
+  const subscribe = useCallback(
+    (changed: () => void) => {
+      engine.onConnectionState = changed;
+      return () => {
+        if (engine.onConnectionState === changed) engine.onConnectionState = undefined;
+      };
+    },
+    [engine],
+  );
+  return useSyncExternalStore(subscribe, () => engine.connectionState);
+}
+
 export function App({ runbook, session, audience = false, now = Date.now, onExit, remote, initialMessage }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
@@ -186,6 +200,12 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
   const [scroll, setScroll] = useState({ step: 0, offset: 0 });
   const [message, setMessageState] = useState<Message | undefined>(() => (initialMessage ? { text: initialMessage, at: now() } : undefined));
   const say = useCallback((text: string | undefined) => setMessageState(text ? { text, at: now() } : undefined), [now]);
+  const connection = useConnectionState(session.engine);
+  // A browser sign-in started before any step: its address goes on the status line.
+  const loginUrl = connection?.status === 'connecting' ? connection.url : undefined;
+  useEffect(() => {
+    if (loginUrl) say(`Log in in your browser: ${loginUrl}`);
+  }, [loginUrl, say]);
   const ctrlCArmed = useRef(false);
   const restorePending = useRef(false);
   const quitting = useRef(false);
@@ -484,7 +504,7 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
     }
   }, [running, start, runbook.restore]);
 
-  const engine = { kind: session.engine.kind, note: session.engine.note };
+  const engine = { kind: session.engine.kind, note: session.engine.note, connection };
   const frameHeight = Math.max(0, rows - 1);
 
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) {

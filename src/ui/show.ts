@@ -2,7 +2,7 @@
  * What the screens need to know about the show, as plain data: the runbook satisfies it directly,
  * and the presenter console receives it over the socket, so both draw with the same components.
  */
-import type { EngineKind } from '../engine/types.js';
+import type { ConnectionState, EngineKind } from '../engine/types.js';
 import type { Step } from '../runbook/model.js';
 
 export type StepInfo = Pick<Step, 'id' | 'title' | 'talk' | 'targetMs' | 'display' | 'destructive' | 'long' | 'changes'>;
@@ -18,6 +18,8 @@ export interface EngineInfo {
   kind: EngineKind;
   /** Where the figures come from when it is not obvious, e.g. "replaying live run of 2026-11-20 14:03". */
   note?: string;
+  /** Live engines: how the connection stands. */
+  connection?: ConnectionState;
 }
 
 export function stepById(show: ShowInfo, id: string): StepInfo | undefined {

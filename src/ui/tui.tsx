@@ -23,8 +23,11 @@ export async function runTui(options: {
     connection: options.options.connection,
     stateDir: options.stateDir,
     speed: options.options.speed,
+    limits: options.options.limits,
   });
   const session = new ShowSession(engine, options.params, { runbook: options.runbook, stateDir: options.stateDir });
+  // On a live engine the header shows the connection being made before the first step is run.
+  session.connectInBackground();
 
   // The show goes on without the console if its socket cannot be had (another show owns it, a
   // path too long for a socket…); the reason is shown on the status line.

@@ -4,6 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StepOutcome } from '../../src/core/runner.js';
+import { RehearsalEngine } from '../../src/engine/rehearsal.js';
+import type { ConnectionState, Engine, RunOptions, StatementRequest } from '../../src/engine/types.js';
 import { CONFIRM_KEYS, GLOBAL_KEYS, LIST_KEYS, OVERLAY_KEYS, SHOW_KEYS, type Action, type Binding } from '../../src/ui/keymap.js';
 import { frameWhere, has, KEYS, lacks, press, setup, stageRunbook, waitFor, type Setup } from './harness.js';
 
@@ -276,6 +278,55 @@ for (const [where, bindings, scenarios] of MAPS) {
     }
   });
 }
+
+/** An engine with a connection to make, whose state the test moves along (any engine may have one). */
+function connectingEngine() {
+  const rehearsal = new RehearsalEngine({ speed: 1 });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const engine = {
+    kind: 'rehearsal' as const,
+    connections: 0,
+    connectionState: undefined as ConnectionState | undefined,
+    onConnectionState: undefined as ((state: ConnectionState) => void) | undefined,
+    set(state: ConnectionState) {
+      this.connectionState = state;
+      this.onConnectionState?.(state);
+    },
+    async connect() {
+      engine.connections++;
+      engine.set({ status: 'connecting' });
+      await released;
+      engine.set({ status: 'connected', detail: 'DEMO_ROLE on DEMO_WH' });
+    },
+    run: (request: StatementRequest, options: RunOptions) => rehearsal.run(request, options),
+    close: () => rehearsal.close(),
+  } satisfies Engine & Record<string, unknown>;
+  return { engine, release };
+}
+
+describe('the connection in the header', () => {
+  it('connects in the background at launch: connecting, then connected as whom, then why not; the first step does not connect again', async () => {
+    const { engine, release } = connectingEngine();
+    const { app, session } = start({ engine });
+    session.connectInBackground();
+    await frameWhere(app, has('◌ connecting…'));
+    release();
+    await frameWhere(app, has('● connected as DEMO_ROLE on DEMO_WH'));
+    await press(app, KEYS.enter);
+    await frameWhere(app, has('✓ done'));
+    expect(engine.connections).toBe(1);
+    engine.set({ status: 'failed', reason: 'Snowflake did not answer about query 1 for 20 s' });
+    await frameWhere(app, has('✗ not connected: Snowflake did not answer about query 1 for 20 s'));
+  });
+
+  it('a browser sign-in before any step puts its address on the status line', async () => {
+    const { engine } = connectingEngine();
+    const { app } = start({ engine });
+    engine.set({ status: 'connecting', url: 'https://sso.example.com/login?x=1' });
+    await frameWhere(app, has('connecting: finish the login in your browser', 'Log in in your browser: https://sso.example.com/login?x=1'));
+  });
+});
 
 describe('the show on screen', () => {
   it('takes keys that arrive together in one read one by one', async () => {

@@ -7,6 +7,7 @@ import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimRangeMs, oursCell } from '../../src/core/comparison.js';
 import type { StepOutcome } from '../../src/core/runner.js';
+import type { ConnectionState } from '../../src/engine/types.js';
 import { initialState, walkReducer } from '../../src/core/walkthrough.js';
 import { Footer, hintText } from '../../src/ui/components/Footer.js';
 import { Header } from '../../src/ui/components/Header.js';
@@ -63,6 +64,21 @@ describe('timers', () => {
     const header = at(31 * 60_000, <Header show={show} state={state} engine={{ kind: 'snowflake' }} width={90} />);
     const frame = await frameWhere(header, has('LIVE · SNOWFLAKE'));
     expect(frame).toContain('Step 1/2 · 31:00 / 30:00 over');
+  });
+
+  it("the header's rule says how the connection stands, whatever the engine, and never wraps", async () => {
+    const state = initialState(['a', 'b'], 'restore', 0);
+    const rule = async (connection: ConnectionState, note?: string, width = 90) => {
+      const frame = await frameWhere(at(0, <Header show={show} state={state} engine={{ kind: 'snowflake', connection, note }} width={width} />), has('LIVE'));
+      for (const row of frame.split('\n')) expect(columnsOf(row)).toBeLessThanOrEqual(width);
+      return frame.split('\n')[1]!;
+    };
+    expect(await rule({ status: 'connecting' })).toMatch(/^── ◌ connecting… ─+$/);
+    expect(await rule({ status: 'connecting', url: 'https://example.com/sso' })).toContain('◌ connecting: finish the login in your browser');
+    expect(await rule({ status: 'connected', detail: 'PHARMACY2U_DEMO_ROLE on PHARMACY2U_DEMO_WH' })).toMatch(/^── ● connected as PHARMACY2U_DEMO_ROLE on PHARMACY2U_DEMO_WH ─+$/);
+    const failed = await rule({ status: 'failed', reason: `Snowflake did not answer the login within 15 s ${'and more '.repeat(20)}` }, 'a note');
+    expect(failed).toMatch(/^── ✗ not connected: Snowflake did not answer the login within 15 s and more .*… ─+$/);
+    expect(await rule({ status: 'connected', detail: 'R on W' }, 'replaying live run of 2026-11-20 14:03')).toMatch(/^── ● connected as R on W ── replaying live run of 2026-11-20 14:03 ─+$/);
   });
 
   it('the header drops the time of day, then "Step n/N", before it would wrap', async () => {
