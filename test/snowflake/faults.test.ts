@@ -46,7 +46,7 @@ function slow(server: FakeSnowflake, name: string, runMs = 60_000) {
 /** No earlier than the limit, and not much after it (the cancel attempt and a loaded machine). */
 function withinLimit(ms: number, limit: number, extra = FAST.cancelWaitMs!) {
   expect(ms).toBeGreaterThanOrEqual(limit - 50);
-  expect(ms).toBeLessThan(limit + extra + 1_000);
+  expect(ms).toBeLessThan(limit + extra + 2_000);
 }
 
 describe.concurrent('login', () => {
@@ -114,7 +114,8 @@ describe.concurrent('submitting a statement', () => {
     expect(error).toBeInstanceOf(EngineError);
     expect((error as EngineError).code).toBe('000605');
     expect(error!.message).toBe('Fake Snowflake: this request was rejected on purpose.');
-    expect(ms).toBeLessThan(1_000);
+    // At once: before any limit could have fired.
+    expect(ms).toBeLessThan(FAST.submitTimeoutMs!);
     server.fault('query', undefined);
     expect((await engine.run(request('select 1'), options())).rows).toEqual([[1]]);
   });
@@ -127,7 +128,8 @@ describe.concurrent('submitting a statement', () => {
     expect((error as EngineError).code).toBe('001003');
     expect(error!.message).toBe("SQL compilation error:\nsyntax error line 1 at position 7 unexpected 'OR'.");
     expect((error as EngineError).queryId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(ms).toBeLessThan(1_000);
+    // At once: before any limit could have fired.
+    expect(ms).toBeLessThan(FAST.submitTimeoutMs!);
     expect(fs.existsSync(path.join(stateDir, 'snowflake', 'running'))).toBe(false);
     figure('long step: submit refused (compilation error)', ms, '001003, nothing saved as running');
   });
@@ -253,7 +255,8 @@ describe.concurrent('fetching the result', () => {
     server.fault('result', 'reject');
     const { error, ms } = await timed(engine.run(request('select 1 as rejected_result'), options()));
     expect((error as EngineError).code).toBe('000605');
-    expect(ms).toBeLessThan(1_000);
+    // At once: before any limit could have fired.
+    expect(ms).toBeLessThan(FAST.submitTimeoutMs!);
   });
 
   test('a long step whose result does not arrive is kept, and fetched by the next run', async () => {
@@ -283,7 +286,7 @@ describe.concurrent('cancel, heartbeat and logout', () => {
     const { error, ms } = await timed(running);
     expect(error).toBeInstanceOf(CancelledError);
     expect(error!.message).toMatch(/^Cancelled here; Snowflake did not confirm that it stopped the statement \(query id [0-9a-f-]{36}\)$/);
-    expect(ms).toBeLessThan(FAST.cancelWaitMs! + 1_000);
+    expect(ms).toBeLessThan(FAST.cancelWaitMs! + 2_000);
     server.fault('abort', undefined);
     const sessions = server.sessions.size;
     expect((await engine.run(request('select 1'), options())).rows).toEqual([[1]]);

@@ -16,7 +16,7 @@ const { loginTimeoutMs, submitTimeoutMs, lostAfterMs, resultTimeoutMs } = DEFAUL
 const POLL_MS = 1_000;
 const CANCEL_WAIT_MS = 1_000;
 /** A loaded machine's slack. */
-const SLACK_MS = 1_500;
+const SLACK_MS = 3_000;
 const closers: (() => Promise<void>)[] = [];
 
 beforeAll(preloadDriver);
