@@ -239,10 +239,12 @@ export class SnowflakeEngine implements Engine {
         this.event(`session gone (${error.code}): logging in again and resending the statement`);
         result = await this.execute(await this.session(options.signal), request, options);
       }
-      if (this.state?.status !== 'connected') this.setState({ status: 'connected', detail: this.identity ?? this.configuredIdentity() });
+      this.answered();
       return result;
     } catch (error) {
+      // A statement refused by Snowflake (a compilation error) still proves the connection.
       if (error instanceof EngineError && error.connectionFault) this.setState({ status: 'failed', reason: error.message });
+      else if (error instanceof EngineError) this.answered();
       throw error;
     } finally {
       this.progress = undefined;
@@ -274,8 +276,11 @@ export class SnowflakeEngine implements Engine {
     this.onConnectionState?.(state);
   }
 
-  private configuredIdentity(): string {
-    return `${this.settings.role ?? 'default role'} on ${this.settings.warehouse ?? 'default warehouse'}`;
+  /** Snowflake answered a statement: the connection works, whatever the statement's fate. */
+  private answered(): void {
+    if (this.state?.status === 'connected') return;
+    const { role, warehouse } = this.settings;
+    this.setState({ status: 'connected', detail: this.identity ?? `${role ?? 'default role'} on ${warehouse ?? 'default warehouse'}` });
   }
 
   // --- connection ---------------------------------------------------------------------------
@@ -433,7 +438,7 @@ export class SnowflakeEngine implements Engine {
         }
         if (long) this.running.save({ queryId, stepId, index, sqlSha256: sqlHash(sql), connectionSha256: connection, startedAt: new Date().toISOString() });
         // A statement accepted proves the connection, even one that will run for an hour.
-        if (this.identity && this.state?.status !== 'connected') this.setState({ status: 'connected', detail: this.identity });
+        if (this.identity) this.answered();
       }
       const id = queryId;
       const stopWatching = this.watch(conn, id, guard, options);
