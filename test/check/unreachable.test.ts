@@ -47,11 +47,15 @@ async function setUp(): Promise<Setup> {
   return { server, home, stateDir: tempDir('unreachable-state') };
 }
 
-function demoCheck(setup: Setup, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function demoCheck(setup: Setup, args: string[] = []) {
+  return demo(setup, ['check', '-c', 'fake', '--runbook', RUNBOOK_FILE, ...args]);
+}
+
+function demo(setup: Setup, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
     // Asynchronous on purpose: the fake Snowflake answers from this very process.
-    const child = spawn(process.execPath, [BIN, 'check', '-c', 'fake', '--runbook', RUNBOOK_FILE, ...args], {
+    const child = spawn(process.execPath, [BIN, ...args], {
       env: { PATH: process.env.PATH, HOME: setup.stateDir, CI: 'true', SNOWFLAKE_HOME: setup.home, DEMO_STATE_DIR: setup.stateDir },
     });
     let stdout = '';
@@ -106,7 +110,9 @@ describe.concurrent('demo check against a Snowflake that does not answer', { tim
     expect(checks[0]!.elapsedMs).toBeGreaterThanOrEqual(15_000);
     expect(checks[0]!.fix).toMatch(/^Check connection 'fake' in connections\.toml: /);
     expect(checks.slice(1).every((c) => c.status === 'skip' && c.notRun === 'connection' && c.message === 'not run: no connection')).toBe(true);
-    for (const text of [json.stdout, ...filesUnder(path.join(setup.stateDir, 'recordings')).map((f) => f.text)]) {
+    const report = await demo(setup, ['report', document.recording, '--runbook', RUNBOOK_FILE]);
+    expect(report.stdout).toContain('Snowflake did not answer the login within 15 s (account <account> at <endpoint>)');
+    for (const text of [json.stdout, report.stdout, ...filesUnder(path.join(setup.stateDir, 'recordings')).map((f) => f.text)]) {
       for (const detail of connectionDetails(setup)) expect(text).not.toContain(detail);
     }
   });
