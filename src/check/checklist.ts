@@ -56,9 +56,17 @@ function renderFix(fix: string | undefined, params: Readonly<Record<string, Para
 /**
  * A check's verdict. `wallMs` is how long the check took on the clock: a check that failed is
  * shown with it (a statement that never answered took all that time); one that ran is shown with
- * its statements' time, which is what its budget judges.
+ * its statements' time, which is what its budget judges. A skipped check was not run on this
+ * engine, unless `notRun` says the connection was the reason.
  */
-export function judge(item: Step, outcome: StepOutcome, params: Readonly<Record<string, ParamValue>> = {}, engine?: Engine, wallMs?: number): CheckResult {
+export function judge(
+  item: Step,
+  outcome: StepOutcome,
+  params: Readonly<Record<string, ParamValue>> = {},
+  engine?: Engine,
+  run: { wallMs?: number; notRun?: 'connection' } = {},
+): CheckResult {
+  const { wallMs } = run;
   const expectations = outcome.queries.flatMap((q) => q.expectations.map((e) => ({ description: e.description, ok: e.ok, message: e.message })));
   // Every statement answered (a pass, or an expectation missed): the statements' own time.
   const answered = outcome.status === 'done' || (outcome.status === 'failed' && outcome.error?.where === undefined && outcome.queries.length > 0);
@@ -73,7 +81,7 @@ export function judge(item: Step, outcome: StepOutcome, params: Readonly<Record<
     queryIds: outcome.queries.map((q) => q.result.queryId).filter((id): id is string => Boolean(id)),
   };
   if (outcome.status === 'skipped') {
-    return { ...base, status: 'skip', message: outcome.notices[0], notRun: outcome.notices[0]?.startsWith(NOT_RUN_CONNECTION) ? 'connection' : 'engine' };
+    return { ...base, status: 'skip', message: outcome.notices[0], notRun: run.notRun ?? 'engine' };
   }
   const sqlFile = item.queries[0] ? sqlFor(item.queries[0], engine?.kind ?? 'snowflake').file : undefined;
   const fallbackFix = `Run the check's SQL${sqlFile ? ` (${sqlFile})` : ''} by hand to see the figures.`;
@@ -99,9 +107,6 @@ export interface ChecklistOptions {
   onResult?: (result: CheckResult, item: Step, outcome: StepOutcome, startedAt: Date) => void;
 }
 
-/** How a check that could not run because of the connection says so (and is told apart). */
-const NOT_RUN_CONNECTION = 'not run: ';
-
 /**
  * Connects, then runs every item, `concurrencyOf(engine)` at a time. Results come back in the
  * runbook's order; `onResult` fires as each finishes. Once the connection is known bad (it could
@@ -112,14 +117,14 @@ export async function runChecklist(options: ChecklistOptions): Promise<CheckResu
   const { runbook, engine, params, signal } = options;
   const items = runbook.checklist;
   const results: CheckResult[] = new Array(items.length);
-  const finish = (i: number, outcome: StepOutcome, startedAt: Date, wallMs: number) => {
+  const finish = (i: number, outcome: StepOutcome, startedAt: Date, run: Parameters<typeof judge>[4]) => {
     const item = items[i]!;
-    results[i] = judge(item, outcome, params, engine, wallMs);
+    results[i] = judge(item, outcome, params, engine, run);
     options.onResult?.(results[i]!, item, outcome, startedAt);
   };
   const notRunAll = (why: string) => {
     items.forEach((_, i) => {
-      if (!results[i]) finish(i, { status: 'skipped', queries: [], elapsedMs: 0, notices: [`${NOT_RUN_CONNECTION}${why}`] }, new Date(), 0);
+      if (!results[i]) finish(i, { status: 'skipped', queries: [], elapsedMs: 0, notices: [`not run: ${why}`] }, new Date(), { notRun: 'connection' });
     });
   };
 
@@ -133,7 +138,7 @@ export async function runChecklist(options: ChecklistOptions): Promise<CheckResu
     if (items.length === 0) return [];
     const message = `could not connect: ${error instanceof Error ? error.message : String(error)}`;
     const hint = (error as { hint?: string }).hint;
-    finish(0, { status: 'failed', queries: [], elapsedMs: 0, notices: [], error: { message, hint, connectionFault: true } }, connectAt, performance.now() - connectStart);
+    finish(0, { status: 'failed', queries: [], elapsedMs: 0, notices: [], error: { message, hint, connectionFault: true } }, connectAt, { wallMs: performance.now() - connectStart });
     notRunAll('no connection');
     return results;
   }
@@ -148,7 +153,7 @@ export async function runChecklist(options: ChecklistOptions): Promise<CheckResu
       const started = performance.now();
       const outcome = await runStep({ engine, step: item, params, signal });
       if (outcome.error?.connectionFault) broken ??= item.id;
-      finish(i, outcome, startedAt, performance.now() - started);
+      finish(i, outcome, startedAt, { wallMs: performance.now() - started });
     }
   };
   const width = Math.min(options.concurrency ?? concurrencyOf(engine), Math.max(1, items.length));
