@@ -36,6 +36,8 @@ export interface Plan {
   reset?: 'request' | 'result';
   /** Answer the first N attempts of the query request with HTTP 503. */
   http503?: number;
+  /** Never answer the first request for the result (a proxy dropped it on the way); answer the ones after it. */
+  dropFirstResult?: boolean;
   /** Refuse the statement at once, as a compilation error is: the submit itself is answered with this error. */
   reject?: { code: string; message: string; sqlState?: string };
 }
@@ -424,6 +426,7 @@ export class FakeSnowflake {
     const query = this.queries.get(id);
     if (!query) return send(res, { success: false, code: '000709', message: `Statement ${id} not found`, data: { queryId: id, sqlState: '02000' } });
     query.polls++;
+    if (query.plan.dropFirstResult && query.polls === 1) return this.hold(res);
     if (query.plan.reset === 'result' && !this.resetDone.has(id)) {
       this.resetDone.add(id);
       req.socket.destroy();

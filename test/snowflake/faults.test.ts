@@ -243,6 +243,17 @@ describe.concurrent('fetching the result', () => {
     figure(`result never answered (result_timeout ${limit / 1000} s)`, ms, 'RESULT_TIMEOUT');
   });
 
+  test('a request for the result dropped on the way (a proxy) is asked again once the statement has finished; the result is shown', async () => {
+    const { server, engine } = await connected();
+    server.script({ match: /dropped_once/, plan: { runMs: 300, dropFirstResult: true, columns: [{ name: 'N', type: 'fixed' }], rows: [['42']] } });
+    const { value, ms } = await timed(engine.run(request('select * from dropped_once'), options()));
+    expect(value?.rows).toEqual([[42]]);
+    expect(server.find(/dropped_once/)!.polls).toBeGreaterThanOrEqual(2);
+    // Asked again a quarter of the result limit after the finish, well before the limit itself.
+    expect(ms).toBeLessThan(300 + FAST.resultTimeoutMs!);
+    figure('result request dropped once (result_timeout 2 s)', ms, 'asked again; result shown');
+  });
+
   test.for<Fault>(['reset', 'http500'])('result %s every time: the result limit ends the driver\'s retries', async (fault) => {
     const { server, engine } = await connected();
     server.fault('result', fault);

@@ -88,6 +88,8 @@ const CLOSE_GRACE_MS = 1_000;
 const MAX_QUERY_TAG = 2000;
 /** Snowflake may not list a query it just accepted: until then "no data" still counts as an answer. */
 const NO_DATA_GRACE_MS = 10_000;
+/** How long after a statement finished its result may be late before it is asked for again. */
+const ASK_AGAIN_MS = 5_000;
 /** Asked once a connection is made: a login proves the password, a statement answered proves the rest. */
 const IDENTITY_SQL = 'SELECT CURRENT_ROLE() AS ROLE_NAME, CURRENT_WAREHOUSE() AS WAREHOUSE_NAME';
 const IDENTITY_TIMEOUT_MS = 60_000;
@@ -441,10 +443,16 @@ export class SnowflakeEngine implements Engine {
         if (this.identity) this.answered();
       }
       const id = queryId;
-      const stopWatching = this.watch(conn, id, guard, options);
+      let stopWatching = () => {};
       let fetched: RowStatement;
       try {
-        fetched = await guard.wait(this.track(this.fetch(conn, id, (s) => (statement = s))));
+        fetched = await guard.wait(
+          new Promise<RowStatement>((resolve, reject) => {
+            const ask = () => void this.track(this.fetch(conn, id, (s) => (statement = s))).then(resolve, reject);
+            ask();
+            stopWatching = this.watch(conn, id, guard, options, ask);
+          }),
+        );
       } finally {
         stopWatching();
         guard.clear('lost');
@@ -513,15 +521,19 @@ export class SnowflakeEngine implements Engine {
   /**
    * While the result is awaited, asks for the statement's status: every answer proves it alive
    * (and is shown as progress); no answer for `lostAfterMs` means it is lost; once it has finished,
-   * its result must arrive within `resultTimeoutMs`. Returns a function that stops watching.
+   * its result must arrive within `resultTimeoutMs`. If it has not come a little after the finish,
+   * `askAgain` asks for it anew: a request held for long may have been dropped on the way (by a
+   * proxy) without a word, and the driver would only retry it after minutes. Returns a function
+   * that stops watching.
    */
-  private watch(conn: Connection, queryId: string, guard: Guard, options: RunOptions): () => void {
+  private watch(conn: Connection, queryId: string, guard: Guard, options: RunOptions, askAgain: () => void): () => void {
     const { lostAfterMs, resultTimeoutMs, pollIntervalMs } = this.limits;
     const url = snowsightUrl(this.settings.account, queryId);
     const since = Date.now();
     let stopped = false;
     let last: string | undefined;
     let finished = false;
+    let again: NodeJS.Timeout | undefined;
     guard.expect('lost', lostAfterMs);
     void (async () => {
       while (!stopped && !guard.fired) {
@@ -537,6 +549,7 @@ export class SnowflakeEngine implements Engine {
           if (!finished && status !== 'NO_QUERY_DATA' && !conn.isStillRunning(status as QueryStatus)) {
             finished = true;
             guard.expect('result', resultTimeoutMs);
+            again = setTimeout(askAgain, Math.min(ASK_AGAIN_MS, resultTimeoutMs / 4));
           }
         } catch (error) {
           guard.problem = briefly(error);
@@ -546,6 +559,7 @@ export class SnowflakeEngine implements Engine {
     })();
     return () => {
       stopped = true;
+      clearTimeout(again);
     };
   }
 
