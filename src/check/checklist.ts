@@ -3,10 +3,11 @@
  * side where the engine can run statements concurrently. Every failure carries a fix.
  */
 import { runStep, type StepOutcome } from '../core/runner.js';
-import type { Engine } from '../engine/types.js';
+import type { Engine, EngineKind } from '../engine/types.js';
 import { formatDuration } from '../format/numbers.js';
 import { sqlFor, type Runbook, type Step } from '../runbook/model.js';
-import { renderTemplate, type ParamValue } from '../runbook/sql.js';
+import type { ParamValue } from '../runbook/sql.js';
+import { renderText } from '../runbook/text.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
@@ -37,11 +38,9 @@ export function concurrencyOf(engine: Engine): number {
   return typeof n === 'number' && n >= 1 ? Math.floor(n) : 1;
 }
 
-/** The item's fix with its `{{ param }}` placeholders filled in (typed values only, as in SQL). */
-function renderFix(fix: string | undefined, params: Readonly<Record<string, ParamValue>>): string | undefined {
-  if (!fix) return undefined;
-  const rendered = renderTemplate(fix, 'fix', params);
-  return rendered.issues.length ? fix : rendered.sql;
+/** The item's fix with its placeholders filled in: params, and the command that works on this engine. */
+function renderFix(fix: string | undefined, params: Readonly<Record<string, ParamValue>>, engine: EngineKind): string | undefined {
+  return fix === undefined ? undefined : renderText(fix, { params, engine });
 }
 
 export function judge(item: Step, outcome: StepOutcome, params: Readonly<Record<string, ParamValue>> = {}, engine?: Engine): CheckResult {
@@ -59,7 +58,7 @@ export function judge(item: Step, outcome: StepOutcome, params: Readonly<Record<
   if (outcome.status === 'skipped') return { ...base, status: 'skip', message: outcome.notices[0] };
   const sqlFile = item.queries[0] ? sqlFor(item.queries[0], engine?.kind ?? 'snowflake').file : undefined;
   const fallbackFix = `Run the check's SQL${sqlFile ? ` (${sqlFile})` : ''} by hand to see the figures.`;
-  const fix = renderFix(item.fix, params) ?? outcome.error?.hint ?? fallbackFix;
+  const fix = renderFix(item.fix, params, engine?.kind ?? 'snowflake') ?? outcome.error?.hint ?? fallbackFix;
   if (outcome.status !== 'done') {
     const message = outcome.status === 'cancelled' ? 'cancelled' : (outcome.error?.message ?? outcome.status);
     return { ...base, status: 'fail', message, fix: outcome.error?.hint && item.fix ? `${fix} (${outcome.error.hint})` : fix, where: outcome.error?.where };
