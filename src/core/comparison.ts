@@ -37,12 +37,20 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function oursCell(row: Row, outcomes: Readonly<Record<string, StepOutcome | undefined>>, params: Params): ComparisonCell {
+/** What the comparison may know of the show's steps: how to name one, whether it runs on this engine. */
+export interface StepsInfo {
+  /** e.g. "step 6", for "not measured yet (run step 6)"; by default the step's id. */
+  name?: (id: string) => string;
+  runsHere?: (id: string) => boolean;
+}
+
+export function oursCell(row: Row, outcomes: Readonly<Record<string, StepOutcome | undefined>>, params: Params, steps: StepsInfo = {}): ComparisonCell {
   if (!row.measure) return row.ours ? { text: row.ours.value, kind: 'claim' } : { text: '—', kind: 'missing' };
   const outcome = row.from ? outcomes[row.from] : undefined;
-  if (outcome?.status === 'skipped') return { text: 'not measured on this engine', kind: 'missing' };
+  if (outcome?.status === 'skipped' || (row.from && steps.runsHere?.(row.from) === false)) return { text: 'not measured on this engine', kind: 'missing' };
+  const stepName = steps.name ?? ((id: string) => `'${id}'`);
   if (!outcome || outcome.status !== 'done' || outcome.queries.length === 0) {
-    return { text: `not measured yet${row.from ? ` (run '${row.from}')` : ''}`, kind: 'missing' };
+    return { text: `not measured yet${row.from ? ` (run ${stepName(row.from)})` : ''}`, kind: 'missing' };
   }
   const first = outcome.queries[0]!.result;
   const origin = originOf(outcome.queries.at(-1)!.result);
@@ -128,8 +136,9 @@ export function comparisonView(
   outcomes: Readonly<Record<string, StepOutcome | undefined>>,
   params: Params,
   engine: EngineKind,
+  steps: StepsInfo = {},
 ): ComparisonView {
-  const cells = comparison.rows.map((row) => oursCell(row, outcomes, params));
+  const cells = comparison.rows.map((row) => oursCell(row, outcomes, params, steps));
   const labels = [...new Set(cells.flatMap((c) => (c.origin ? [originLabel(c.origin)] : [])))];
   const oursTitle = labels.length === 1 ? labels[0]! : labels.length === 0 ? engineTitle(engine) : 'several sources (each figure says which)';
   // Mixed origins: each figure names its own.

@@ -7,10 +7,11 @@ import { runStep, type StepOutcome } from '../core/runner.js';
 import { changesRealData, originLabel, originOf, SOURCE_LABELS, sourceTag } from '../core/sources.js';
 import { ENGINE_BADGES, type Engine, type EngineKind } from '../engine/types.js';
 import { formatDuration } from '../format/numbers.js';
-import type { Runbook, Step } from '../runbook/model.js';
+import { runsOn, type Runbook, type Step } from '../runbook/model.js';
 import type { ParamValue } from '../runbook/sql.js';
 import { renderStepText, renderText, type TextContext } from '../runbook/text.js';
 import type { Recorder } from '../record/store.js';
+import { stepLabel } from '../ui/show.js';
 import { resultLines, textTable } from './table.js';
 
 export type Write = (line: string) => void;
@@ -38,7 +39,10 @@ export interface PlainRun {
 function comparisonLines(run: PlainRun, step: Step): string[] {
   const comparison = step.comparison;
   if (!comparison) return [];
-  const view = comparisonView(comparison, run.outcomes ?? {}, run.params, run.engine.kind);
+  const view = comparisonView(comparison, run.outcomes ?? {}, run.params, run.engine.kind, {
+    name: (id) => stepLabel(run.runbook, id),
+    runsHere: (id) => run.runbook.steps.every((s) => s.id !== id || runsOn(s, run.engine.kind)),
+  });
   const columns = ['', view.oursTitle, ...comparison.competitors].map((name) => ({ name, type: 'text' as const }));
   const rows = comparison.rows.map((row, i) => {
     const cell = view.cells[i]!;

@@ -24,6 +24,7 @@ import { StatusLine } from './components/StatusLine.js';
 import { StepHeading, talkLines } from './components/StepHeading.js';
 import { ClockProvider, spinnerFrame, useNow } from './hooks/clock.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
+import { stepLabel } from './show.js';
 import { actionFor, CONFIRM_KEYS, CTRL_C_WINDOW_MS, eachKey, firstKey, GLOBAL_KEYS, LIST_KEYS, OVERLAY_KEYS, SHOW_KEYS, type Action } from './keymap.js';
 import { clip, oneLine } from './text.js';
 import { color } from './theme.js';
@@ -137,6 +138,8 @@ function RunningLine({ run, width }: { run: StepRun; width: number }) {
   );
 }
 
+const ENGINE_NAMES: Record<EngineKind, string> = { snowflake: 'Snowflake', local: 'the local engine', rehearsal: 'rehearsal' };
+
 interface BodyOptions {
   width: number;
   allRows: boolean;
@@ -150,7 +153,10 @@ function bodyLines(runbook: Runbook, session: ShowSession, step: Step, state: Wa
   const run = runOf(state, step.id);
   if (step.display === 'comparison' && step.comparison) {
     const outcomes = Object.fromEntries(Object.entries(state.runs).map(([id, r]) => [id, r.outcome]));
-    return comparisonLines(step.comparison, outcomes, session.params, width, session.engine.kind);
+    return comparisonLines(step.comparison, outcomes, session.params, width, session.engine.kind, {
+      name: (id) => stepLabel(runbook, id),
+      runsHere: (id) => runsOn(findStep(runbook, id), session.engine.kind),
+    });
   }
   if (run.fallback) {
     const banner = fallbackBanner(run.fallback, session.params);
@@ -175,14 +181,16 @@ function bodyLines(runbook: Runbook, session: ShowSession, step: Step, state: Wa
   }
   if (step.display === 'architecture') {
     const counts = latestCounts(runbook, state, step.id);
-    lines.push(...architectureLines(counts.outcome, width, counts.origin));
+    lines.push(...architectureLines(counts.outcome, width, counts.origin, session.engine.kind));
   } else {
     const prov = provenance(run, width);
     if (prov) lines.push(prov);
     lines.push(...resultLines(step.display, run.outcome, width, resultOptions));
   }
-  if (run.outcome) lines.unshift(...failureLines(run.outcome, width));
-  for (const [i, notice] of (run.outcome?.notices ?? []).entries()) {
+  // While it runs again, the previous run's error and notes are not this run's: only its figures stay, labelled.
+  const finished = run.status === 'running' ? undefined : run.outcome;
+  if (finished) lines.unshift(...failureLines(finished, width));
+  for (const [i, notice] of (finished?.notices ?? []).entries()) {
     lines.push(
       <Text key={`n${i}`} color={color('muted')} wrap="truncate">
         {clip(`note: ${oneLine(notice)}`, width)}
@@ -193,7 +201,7 @@ function bodyLines(runbook: Runbook, session: ShowSession, step: Step, state: Wa
     const badge = ENGINE_BADGES[session.engine.kind];
     const text = runsOn(step, session.engine.kind)
       ? `enter runs this step on the ${badge} engine${step.destructive ? ' (asks first)' : ''}`
-      : `this step runs on ${step.engines!.join(', ')} only: nothing to run on the ${badge} engine`;
+      : `this step runs on ${step.engines!.map((e) => ENGINE_NAMES[e]).join(', ')} only: nothing to run on the ${badge} engine`;
     lines.push(
       <Text key="idle" color={color('muted')} wrap="truncate">
         {clip(text, width)}
@@ -289,7 +297,7 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
     (target: Step): number | undefined => {
       const busy = runningStepId(stateRef.current);
       if (busy) {
-        say(`'${busy}' is still running: wait for it, or Ctrl-C to cancel it`);
+        say(`${stepLabel(shownRef.current, busy)} is still running: wait for it, or Ctrl-C to cancel it`);
         return undefined;
       }
       if (target.queries.length === 0) {
@@ -312,13 +320,14 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
           const took = formatDuration(now() - (run.startedAt ?? now()));
           const title = oneLine(findStep(shownRef.current, target.id).title);
           // A cancel says when it is done, wherever the presenter is (the "cancelling…" line goes).
-          if (outcome.status === 'cancelled') return say(`– '${target.id}' cancelled after ${took}: ${title}`, 8000);
+          const label = stepLabel(shownRef.current, target.id);
+          if (outcome.status === 'cancelled') return say(`– ${label} cancelled after ${took}: ${title}`, 8000);
           // A step that finished in the background says so wherever the presenter is.
           const here = stateRef.current.stepIds[stateRef.current.current];
           if (target.id !== here && !(target.id === runbook.restore.id && overlayRef.current.kind === 'restore')) {
             const mark = outcome.status === 'done' ? '✓' : outcome.status === 'failed' ? '✗' : '–';
             // Short facts first: a narrow status line cuts the title, not the news.
-            say(`${mark} '${target.id}' ${outcome.status} after ${took}: ${title}`);
+            say(`${mark} ${label} ${outcome.status} after ${took}: ${title}`);
           }
         });
       return runId;
@@ -374,18 +383,18 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
     const current = runbook.steps[stateRef.current.current]!;
     const run = runOf(stateRef.current, current.id);
     if (run.status !== 'failed' && run.status !== 'cancelled') {
-      say(`f shows the recorded result of a step whose live run failed or was cancelled; '${current.id}' has not`);
+      say('f shows the recorded result of a step whose run failed or was cancelled; this one has not');
       return;
     }
     let outcome: StepOutcome | undefined;
     try {
       outcome = session.fallback(current.id);
     } catch (error) {
-      say(`the recording of '${current.id}' cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+      say(`the recording of this step cannot be read: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
     if (!outcome) {
-      say(`no recording of this step yet ('${current.id}')`);
+      say('no recording of this step yet');
       return;
     }
     act({ type: 'fallback', stepId: current.id, outcome });
@@ -544,7 +553,7 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
     const armed = ctrlCAt.current !== undefined && now() - ctrlCAt.current <= CTRL_C_WINDOW_MS;
     if (cancelRunning()) {
       ctrlCAt.current = now();
-      say(`cancelling '${runningStepId(stateRef.current)}'… (Ctrl-C again within ${seconds} s quits)`, CTRL_C_WINDOW_MS);
+      say(`cancelling ${stepLabel(shownRef.current, runningStepId(stateRef.current)!)}… (Ctrl-C again within ${seconds} s quits)`, CTRL_C_WINDOW_MS);
     } else if (armed) quit(130);
     else {
       ctrlCAt.current = now();
@@ -639,6 +648,12 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
     return () => clearTimeout(timer);
   }, [message, now]);
 
+  // Asked to cancel a step that has finished meanwhile: the question becomes restore's own.
+  useEffect(() => {
+    const current = overlayRef.current;
+    if (current.kind === 'cancel-first' && runOf(stateRef.current, current.stepId).status !== 'running') setOverlay({ kind: 'restore', scroll: 0 });
+  }, [running, setOverlay]);
+
   // Restore confirmed while another step was being cancelled: start it once that step has stopped.
   useEffect(() => {
     if (restorePending.current && !running) {
@@ -655,7 +670,7 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
     const dialog = overlaySummary(overlay, shown, state);
     const lines = [
       `The terminal is ${columns}×${rows}: make it at least ${MIN_COLUMNS}×${MIN_ROWS} to show the runbook.`,
-      running ? `Still running: ${running}.` : '',
+      running ? `Still running: ${stepLabel(shown, running)}.` : '',
       dialog ? `Open: ${dialog.title} (${dialog.hint})` : 'Keys still work (q quits, R restores).',
     ].filter(Boolean);
     // Word-wrapped by Ink inside a box that clips: at any size the message fits or is cut, never scrolls.

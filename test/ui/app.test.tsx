@@ -86,12 +86,12 @@ const SHOW: Partial<Record<Action, Scenario>> = {
   async fallback(key) {
     const { app, session } = start();
     await press(app, key);
-    await frameWhere(app, has("'counts' has not"));
+    await frameWhere(app, has('this one has not'));
     await press(app, 'n', 'n', 'n', 'n', KEYS.enter);
     // Offered in the hints once it works.
     await frameWhere(app, has('Step 5/7', '✗ failed', 'expectation not met', 'f fallback'));
     await press(app, key);
-    await frameWhere(app, has("no recording of this step yet ('broken')"));
+    await frameWhere(app, has('no recording of this step yet'));
     session.recordings.broken = recorded;
     await press(app, key);
     const frame = await frameWhere(app, has('RECORDED 2026-11-20 14:03 · NOT LIVE'));
@@ -167,7 +167,7 @@ const SHOW: Partial<Record<Action, Scenario>> = {
   async sql(key) {
     const { app } = start();
     await press(app, key);
-    const frame = await frameWhere(app, has("SQL of 'counts' on REHEARSAL"));
+    const frame = await frameWhere(app, has('SQL of step 1 on REHEARSAL'));
     expect(frame).toMatch(/-- 1\/1 \S*sql\/counts\.sql:2/);
     expect(frame).toContain("SELECT 'BRONZE' AS LAYER");
   },
@@ -207,7 +207,7 @@ const GLOBAL: Partial<Record<Action, Scenario>> = {
     await frameWhere(app, has('running', 'RUNNING'));
     await press(app, key);
     // The "cancelling…" line gives way to the news once the cancel is done; the fallback is offered.
-    let frame = await frameWhere(app, has('– cancelled', "– 'scale' cancelled after"));
+    let frame = await frameWhere(app, has('– cancelled', '– step 3 cancelled after'));
     expect(frame).not.toContain('cancelling');
     expect(frame).toContain('f fallback');
     // A second Ctrl-C long after the first does not quit: it asks again, with its window.
@@ -239,7 +239,7 @@ const GLOBAL: Partial<Record<Action, Scenario>> = {
     await press(app, 'n', 'n', KEYS.enter, 'y');
     await frameWhere(app, has('RUNNING'));
     await press(app, key);
-    frame = await frameWhere(app, has("'scale' is running: cancel it and restore?"));
+    frame = await frameWhere(app, has('Step 3 is running: cancel it and restore?'));
     expect(frame).toContain("'Scale the data a thousand times over' is still running (statement 1/1)");
     await press(app, 'y');
     frame = await frameWhere(app, has('✓ Restored and verified'));
@@ -308,7 +308,7 @@ const CONFIRM: Partial<Record<Action, Scenario>> = {
     const frame = await frameWhere(app, has("Run 'Scale the data a thousand times over'? It is destructive."));
     expect(frame).toContain('- Replaces the patients table with copies');
     // The SQL on request, not a truncated line of it.
-    expect(frame).toContain('1 statement, in the background (you may move on) · s shows it');
+    expect(frame).toContain('1 statement, in the background (you may move on) · s shows the SQL');
     expect(frame).not.toContain('CREATE OR REPLACE');
     await press(app, key);
     await frameWhere(app, has('3. Scale', '✓ done'));
@@ -328,12 +328,12 @@ const CONFIRM: Partial<Record<Action, Scenario>> = {
   async sql(key) {
     const { app } = start();
     await press(app, 'n', 'n', KEYS.enter);
-    await frameWhere(app, has('s shows it'));
+    await frameWhere(app, has('s shows the SQL'));
     await press(app, key);
-    const frame = await frameWhere(app, has('s hides it', 'CREATE OR REPLACE TABLE T AS SELECT 1 AS X'));
+    const frame = await frameWhere(app, has('s hides the SQL', 'CREATE OR REPLACE TABLE T AS SELECT 1 AS X'));
     expect(frame).toMatch(/-- 1\/1 \S*runbook\.yml:\d+/);
     await press(app, key);
-    await frameWhere(app, (f) => f.includes('s shows it') && !f.includes('CREATE OR REPLACE'));
+    await frameWhere(app, (f) => f.includes('s shows the SQL') && !f.includes('CREATE OR REPLACE'));
   },
   async scrollDown(key) {
     const frame = await steps(await longQuestion(), [[key, key], '(3-15 of 32 ↑↓)']);
@@ -469,8 +469,8 @@ describe('the show on screen', () => {
     expect(frame).toContain('no estimate');
     // Another step cannot start meanwhile: the engine has one connection.
     await press(app, KEYS.enter);
-    await frameWhere(app, has("'scale' is still running: wait for it, or Ctrl-C to cancel it"));
-    frame = await frameWhere(app, has("✓ 'scale' done after"), 3000);
+    await frameWhere(app, has('step 3 is still running: wait for it, or Ctrl-C to cancel it'));
+    frame = await frameWhere(app, has('✓ step 3 done after'), 3000);
     expect(frame).toMatch(/done after \d+ ms: Scale the data a thousand times over/);
   });
 
@@ -486,7 +486,7 @@ describe('the show on screen', () => {
     const { app } = start({ size: { columns: 120, rows: 40 } });
     await press(app, 'n', 'n', 'n', 'n', 'n');
     let frame = await frameWhere(app, has('Step 6/7'));
-    expect(frame).toContain("not measured yet (run 'scale')");
+    expect(frame).toContain('not measured yet (run step 3)');
     expect(frame).toContain('“4-6 hours” [1]');
     expect(frame).toContain('[1] source: vendor estimate');
     expect(frame).toContain('[2] source: seed document');

@@ -250,7 +250,7 @@ describe('the presenter console', () => {
     await press(c, 'n', 'n', KEYS.enter, 'y');
     await frameWhere(c, has('Scale the data', 'RUNNING', 'no estimate'));
     await press(c, 'n', KEYS.enter);
-    await frameWhere(c, has("'scale' is still running"));
+    await frameWhere(c, has('step 3 is still running'));
   });
 
   it("says what the show's dialog really is: a question it can answer, or a restore it follows", async () => {

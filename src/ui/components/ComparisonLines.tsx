@@ -5,7 +5,7 @@
  */
 import { Text } from 'ink';
 import React from 'react';
-import { comparisonView, type ComparisonCell } from '../../core/comparison.js';
+import { comparisonView, type ComparisonCell, type StepsInfo } from '../../core/comparison.js';
 import type { StepOutcome } from '../../core/runner.js';
 import type { EngineKind } from '../../engine/types.js';
 import type { Comparison } from '../../runbook/schema.js';
@@ -23,8 +23,9 @@ export function comparisonLines(
   params: Readonly<Record<string, string | number>>,
   width: number,
   engine: EngineKind,
+  steps: StepsInfo = {},
 ): Line[] {
-  const view = comparisonView(comparison, outcomes, params, engine);
+  const view = comparisonView(comparison, outcomes, params, engine, steps);
   const ours = view.cells;
   // Every distinct claim source gets a footnote number, listed under the table.
   const sources: string[] = [];
@@ -112,9 +113,12 @@ export function comparisonLines(
   const label = Math.min(24, Math.max(view.oursTitle.length, ...comparison.competitors.map((c) => c.length)));
   for (const b of view.bars) {
     const max = Math.max(b.ours.value, ...b.claims.map((c) => c.high));
-    const barWidth = Math.max(4, Math.floor((width - label - 4) / 2));
-    const cells = (value: number) => Math.max(value > 0 ? 1 : 0, Math.round((value / max) * barWidth));
     const cell = ours[b.row]!;
+    const oursNote = ` ${cell.origin?.engine === 'mock' ? 'mock' : 'measured'}${cell.source ? ` · ${cell.source}` : ''}`;
+    // The bars take what the words leave: the figures are read, the bars only compared.
+    const words = Math.max(b.ours.text.length + oursNote.length, ...b.claims.map((c) => oneLine(c.text).length));
+    const barWidth = Math.max(4, width - label - 3 - words);
+    const cells = (value: number) => Math.max(value > 0 ? 1 : 0, Math.round((value / max) * barWidth));
     lines.push(<Text key={`b${b.row}`}> </Text>);
     lines.push(
       <Text key={`b${b.row}-t`} bold wrap="truncate">
@@ -128,7 +132,7 @@ export function comparisonLines(
         <Text color={color('measured')} bold>
           {b.ours.text}
         </Text>
-        <Text color={color('muted')}>{` ${cell.origin?.engine === 'mock' ? 'mock' : 'measured'}${cell.source ? ` · ${cell.source}` : ''}`}</Text>
+        <Text color={color('muted')}>{oursNote}</Text>
       </Text>,
     );
     for (const c of b.claims) {

@@ -19,6 +19,7 @@ import { color } from '../theme.js';
 import { resultLines, type Line } from './ResultLines.js';
 import { sqlRow, useHighlighter } from './SqlLines.js';
 import { progressText } from './StatusLine.js';
+import { stepLabel } from '../show.js';
 
 export type OverlayState =
   | { kind: 'none' }
@@ -62,6 +63,8 @@ const confirmHint = hint(CONFIRM_KEYS);
 const closeHint = `${keyLabel(OVERLAY_KEYS.find((b) => b.action === 'dismiss')!)}: close   ↑↓ PgUp PgDn: scroll`;
 const restoreKey = firstKey(GLOBAL_KEYS, 'restore');
 
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 function findStep(runbook: Runbook, id: string): Step {
   return id === runbook.restore.id ? runbook.restore : runbook.steps.find((s) => s.id === id)!;
 }
@@ -91,10 +94,11 @@ export function overlaySummary(overlay: OverlayState, runbook: Runbook, state: W
     case 'confirm':
       return { title: `Run '${oneLine(findStep(runbook, overlay.stepId).title)}'? It is destructive.`, hint: confirmHint, question: true };
     case 'cancel-first':
-      return { title: `'${overlay.stepId}' is running: cancel it and restore?`, hint: confirmHint, question: true };
+      return { title: `${capital(stepLabel(runbook, overlay.stepId))} is running: cancel it and restore?`, hint: confirmHint, question: true };
     case 'restore': {
       const title = oneLine(runbook.restore.title);
-      if (overlay.waiting) return { title: `Restore: waiting for '${runningStepId(state) ?? 'the cancelled step'}' to stop, then restoring`, hint: 'esc: do not restore', question: false };
+      const busy = runningStepId(state);
+      if (overlay.waiting) return { title: `Restore: waiting for ${busy ? stepLabel(runbook, busy) : 'the cancelled step'} to stop, then restoring`, hint: 'esc: do not restore', question: false };
       const run = boundRun(overlay, runbook, state);
       if (!run) return { title: `Restore: ${title}`, hint: confirmHint, question: true };
       switch (run.status) {
@@ -245,7 +249,7 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
       if (typeof statements === 'string') lines = paragraph('err', statements, textWidth, { color: color('bad') });
       else if (statements.length === 0) lines = [row('none', 'This step runs no SQL.')];
       else lines = sqlLines(statements, highlight);
-      return frame(lines, overlay.scroll, `SQL of '${step.id}' on ${ENGINE_BADGES[engine]}, params filled in`);
+      return frame(lines, overlay.scroll, `SQL of ${stepLabel(runbook, step.id)} on ${ENGINE_BADGES[engine]}, params filled in`);
     }
     case 'jump': {
       const lines = runbook.steps.map((s, i) => {
@@ -259,7 +263,7 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
     case 'quit': {
       const busy = runningStepId(state);
       const lines = [
-        ...paragraph('q', busy ? `'${busy}' is still running: quitting cancels it first.` : 'Nothing is running.', textWidth),
+        ...paragraph('q', busy ? `${capital(stepLabel(runbook, busy))} ('${oneLine(findStep(runbook, busy).title)}') is still running: quitting cancels it first.` : 'Nothing is running.', textWidth),
         ...paragraph('q2', 'The terminal is restored when the show ends.', textWidth, { color: color('muted') }),
       ];
       return frame(lines, overlay.scroll);
@@ -276,7 +280,7 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
       // 2. (The objects the rendered statements change belong here, between the summary and the SQL.)
       // 3. The SQL itself, in full, on request.
       const count = typeof statements === 'string' ? 0 : statements.length;
-      const sqlHint = overlay.sql ? 's hides it' : audience ? 'SQL on request' : 's shows it';
+      const sqlHint = overlay.sql ? 's hides the SQL' : audience ? 'SQL on request' : 's shows the SQL';
       const lines = [
         ...summaryLines,
         ...(attempts > 0 ? paragraph('again', `It has already run ${attempts} time${attempts > 1 ? 's' : ''} in this show: it will run again.`, textWidth, { color: color('warn') }) : []),
@@ -314,7 +318,7 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
         // A question: what restore will do; the last restore's result is history, said as such.
         if (overlay.waiting) {
           const busy = runningStepId(state);
-          head.push(...paragraph('w', `${spinnerFrame(now)} Cancelling '${busy ?? 'the running step'}': restore starts the moment it has stopped.`, textWidth, { color: color('warn') }));
+          head.push(...paragraph('w', `${spinnerFrame(now)} Cancelling ${busy ? stepLabel(runbook, busy) : 'the running step'}: restore starts the moment it has stopped.`, textWidth, { color: color('warn') }));
         }
         head.push(row('on', `On the ${ENGINE_BADGES[engine]} engine, restore will:`, { bold: true }));
         head.push(...bullets('c', restore.changes, textWidth));

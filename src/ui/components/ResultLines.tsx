@@ -6,7 +6,7 @@ import { Text } from 'ink';
 import React, { type ReactNode } from 'react';
 import type { QueryOutcome, StepOutcome } from '../../core/runner.js';
 import { sourceTag } from '../../core/sources.js';
-import type { Column, StatementResult } from '../../engine/types.js';
+import type { Column, EngineKind, StatementResult } from '../../engine/types.js';
 import { formatCell, formatCount, formatDuration, formatShort } from '../../format/numbers.js';
 import type { Display } from '../../runbook/schema.js';
 import { clip, oneLine } from '../text.js';
@@ -151,14 +151,15 @@ function benchmarkLines(key: string, outcome: StepOutcome, width: number, allRow
  * BRONZE → dynamic tables → SILVER → views → GOLD, with the counts of `outcome` (a layer-counts
  * result) when there is one, and a line saying where those counts came from.
  */
-export function architectureLines(outcome: StepOutcome | undefined, width: number, origin?: string): Line[] {
+export function architectureLines(outcome: StepOutcome | undefined, width: number, origin?: string, engine: EngineKind = 'snowflake'): Line[] {
   const counts = new Map<string, number>();
   const result = outcome?.queries.find((q) => layerRows(q.result))?.result;
   for (const r of layerRows(result) ?? []) counts.set(r.object, r.count);
   const n = (object: string) => (counts.has(object) ? formatShort(counts.get(object)!) : '…');
   const rows: Array<[string, ReactNode]> = [
     ['b', <Text color={color('bronze')} bold>{clip(`▣ BRONZE   RAW_PATIENTS ${n('RAW_PATIENTS')} · RAW_PRESCRIPTIONS ${n('RAW_PRESCRIPTIONS')}`, width)}</Text>],
-    ['b1', <Text color={color('muted')}>{clip('    ↓  dynamic tables (TARGET_LAG 1 minute): quality rules, flatten JSON', width)}</Text>],
+    // DuckDB has no dynamic tables: on the local engine SILVER changes when the show refreshes it.
+    ['b1', <Text color={color('muted')}>{clip(`    ↓  ${engine === 'local' ? 'tables rebuilt on refresh (dynamic tables on Snowflake)' : 'dynamic tables (TARGET_LAG 1 minute)'}: quality rules, flatten JSON`, width)}</Text>],
     ['s', <Text color={color('silver')} bold>{clip(`▣ SILVER   PATIENTS ${n('PATIENTS')} · PRESCRIPTIONS ${n('PRESCRIPTIONS')}`, width)}</Text>],
     ['s1', <Text color={color('muted')}>{clip('    ↓  views: joins, aggregations, business logic', width)}</Text>],
     ['g', <Text color={color('gold')} bold>{clip(`▣ GOLD     V_PATIENT_360 ${n('V_PATIENT_360')}`, width)}</Text>],
