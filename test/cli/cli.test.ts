@@ -74,6 +74,14 @@ describe('demo (the binary)', () => {
     expect(demo(['--rehearse', '--param', 'nope=1'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown param 'nope'/) });
   });
 
+  it('with no Snowflake configuration at all, points to the local engine, rehearsal and the README', () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'demo-cli-home-'));
+    const env = { HOME: empty, SNOWFLAKE_HOME: empty, SNOWFLAKE_ACCOUNT: '', SNOWFLAKE_DEFAULT_CONNECTION_NAME: '' };
+    const { code, stderr } = demo([], { env });
+    expect(code).toBe(2);
+    for (const pointer of ['demo --engine local', 'demo --rehearse', 'Going live on Snowflake']) expect(stderr).toContain(pointer);
+  });
+
   it('runs the restore step without the TUI', () => {
     const { code, stdout } = demo(['restore', '--rehearse', '--speed', '1000']);
     expect(code).toBe(0);
