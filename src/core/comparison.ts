@@ -10,7 +10,7 @@ import type { Comparison } from '../runbook/schema.js';
 import { renderText } from '../runbook/text.js';
 import { evaluate } from './expect.js';
 import type { StepOutcome } from './runner.js';
-import { originLabel, originOf, sourceTag } from './sources.js';
+import { originLabel, originOf, SOURCE_LABELS } from './sources.js';
 
 type Params = Readonly<Record<string, string | number>>;
 type Row = Comparison['rows'][number];
@@ -54,7 +54,8 @@ export function oursCell(row: Row, outcomes: Readonly<Record<string, StepOutcome
   }
   const first = outcome.queries[0]!.result;
   const origin = originOf(outcome.queries.at(-1)!.result);
-  const measured = { kind: 'measured' as const, source: sourceTag(first), origin };
+  // The source label alone: which engine measured it is the column's title, or said in the cell.
+  const measured = { kind: 'measured' as const, source: SOURCE_LABELS[first.source], origin };
   switch (row.measure) {
     case 'scale-time':
       return { ...measured, text: formatDuration(outcome.elapsedMs), ms: outcome.elapsedMs };
@@ -107,6 +108,8 @@ function engineTitle(engine: EngineKind): string {
 export interface ComparisonBar {
   row: number;
   title: string;
+  /** Who measured our figure, for the bar's label. */
+  label: string;
   /** Longer is better for a rate, shorter for a time. */
   unit: 'time' | 'rate';
   ours: { value: number; text: string };
@@ -141,8 +144,6 @@ export function comparisonView(
   const cells = comparison.rows.map((row) => oursCell(row, outcomes, params, steps));
   const labels = [...new Set(cells.flatMap((c) => (c.origin ? [originLabel(c.origin)] : [])))];
   const oursTitle = labels.length === 1 ? labels[0]! : labels.length === 0 ? engineTitle(engine) : 'several sources (each figure says which)';
-  // Mixed origins: each figure names its own.
-  if (labels.length > 1) for (const cell of cells) if (cell.origin) cell.text = `${cell.text} (${originLabel(cell.origin)})`;
 
   // The params our figures were measured at: a replayed recording's own, else this run's.
   const measuredParams = { ...params, ...(cells.find((c) => c.origin?.params)?.origin?.params ?? {}) };
@@ -164,6 +165,7 @@ export function comparisonView(
     if (!scale) {
       bars.push({
         row: r,
+        label: cell.origin ? originLabel(cell.origin) : oursTitle,
         title: `${row.feature} — time, shorter is better`,
         unit: 'time',
         ours: { value: cell.ms, text: cell.text },
@@ -179,6 +181,7 @@ export function comparisonView(
     }
     bars.push({
       row: r,
+      label: cell.origin ? originLabel(cell.origin) : oursTitle,
       title: `${row.feature} — rows per second, each at its own scale; longer is better`,
       unit: 'rate',
       ours: { value: (ourRows * 1000) / cell.ms, text: `${formatRate(ourRows, cell.ms)} (${cell.text} for ${scale.ours})` },
@@ -190,5 +193,7 @@ export function comparisonView(
       })),
     });
   });
+  // Mixed origins: each figure names its own.
+  if (labels.length > 1) for (const cell of cells) if (cell.origin) cell.text = `${cell.text} (${originLabel(cell.origin)})`;
   return { oursTitle, cells, scale, bars, notDrawn };
 }

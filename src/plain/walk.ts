@@ -52,7 +52,7 @@ function comparisonLines(run: PlainRun, step: Step): string[] {
   const sources = [...new Set(comparison.rows.flatMap((r) => Object.values(r.others).map((o) => o.source).filter(Boolean)))];
   const bars = view.bars.flatMap((b) => [
     `    ${b.title}:`,
-    `      ${view.oursTitle}: ${b.ours.text}, ${view.cells[b.row]?.origin?.engine === 'mock' ? 'mock' : 'measured'}`,
+    `      ${b.label}: ${b.ours.text}, ${view.cells[b.row]?.origin?.engine === 'mock' ? 'mock' : 'measured'}`,
     ...b.claims.map((c) => `      ${c.name}: ${c.text}`),
   ]);
   return [

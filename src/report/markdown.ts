@@ -226,7 +226,7 @@ function comparisonSection(c: Context): string[] {
     })];
   });
   const scale = view.scale ? [`Scale: our figures ${view.scale.ours}; the others' claims ${view.scale.claims}.`, ''] : [];
-  const bars = view.bars.flatMap((b) => [`- ${b.title}: ${view.oursTitle} ${b.ours.text}; ${b.claims.map((claim) => `${claim.name} ${claim.text}`).join('; ')}.`]);
+  const bars = view.bars.flatMap((b) => [`- ${b.title}: ${b.label} ${b.ours.text}; ${b.claims.map((claim) => `${claim.name} ${claim.text}`).join('; ')}.`]);
   return [
     '## Comparison',
     '',

@@ -7,7 +7,7 @@ import { Box, Text, useApp, useInput, type Key } from 'ink';
 import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { StepOutcome } from '../core/runner.js';
 import type { ShowSession } from '../core/session.js';
-import { originLabel, originOf, paramsDiffering, sourceTag } from '../core/sources.js';
+import { originLabel, originOf, paramsDiffering, SOURCE_LABELS, sourceTag } from '../core/sources.js';
 import { initialState, runningStepId, runOf, walkReducer, type StepRun, type WalkAction, type WalkState } from '../core/walkthrough.js';
 import { ENGINE_BADGES, type EngineKind } from '../engine/types.js';
 import { formatDateTime, formatDuration, formatTimeOfDay } from '../format/numbers.js';
@@ -88,16 +88,18 @@ function provenance(run: StepRun, width: number): Line | undefined {
   const outcome = run.outcome;
   const first = outcome?.queries[0]?.result;
   if (!outcome || !first) return undefined;
-  const sources = [...new Set(outcome.queries.map((q) => sourceTag(q.result)))].join('/');
   const origin = originOf(first);
-  const recorded = origin.recordedAt ? ` · ${originLabel(origin)}` : '';
+  // A recording names its engine and date in full; otherwise the tag says what answered.
+  const sources = origin.recordedAt
+    ? `${SOURCE_LABELS[first.source]} · ${originLabel(origin)}`
+    : [...new Set(outcome.queries.map((q) => sourceTag(q.result)))].join('/');
   const previous = run.status === 'running';
   const finished = previous ? run.previousFinishedAt : run.finishedAt;
   const at = finished ? ` · finished ${formatTimeOfDay(finished, true)}` : '';
   const qid = outcome.queries.length === 1 && first.queryId ? ` · query ${first.queryId}` : '';
   return (
     <Text key="prov" color={color(previous ? 'warn' : 'muted')} wrap="truncate">
-      {clip(`${previous ? 'PREVIOUS RUN, not this one: ' : ''}${sources}${recorded} · ${formatDuration(outcome.elapsedMs)}${at}${qid}`, width)}
+      {clip(`${previous ? 'PREVIOUS RUN, not this one: ' : ''}${sources} · ${formatDuration(outcome.elapsedMs)}${at}${qid}`, width)}
     </Text>
   );
 }

@@ -176,8 +176,11 @@ export function actionFor(bindings: readonly Binding[], input: string, key: Key)
   return bindings.find((b) => b.keys.some((k) => matches(k, input, key)))?.action;
 }
 
+/** Keys as they are printed on a keyboard. */
+const PRINTED: Readonly<Record<string, string>> = { pagedown: 'PgDn', pageup: 'PgUp', home: 'Home', end: 'End' };
+
 export function keyLabel(binding: Binding): string {
-  return binding.keys.join(' ');
+  return binding.keys.map((k) => PRINTED[k] ?? k).join(' ');
 }
 
 /** The first key of an action, for a hint such as "R restore". */

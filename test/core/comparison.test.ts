@@ -61,7 +61,8 @@ describe('the comparison', () => {
     // A DuckDB time replayed in a rehearsal makes no credit estimate, whatever the runbook's size.
     expect(view.cells[2]).toMatchObject({ kind: 'missing', text: 'no credits: measured on DuckDB' });
     expect(view.scale).toEqual({ ours: '200,000 patients', claims: '100,000,000 patients' });
-    expect(view.cells[0]).toMatchObject({ source: 'REHEARSAL · from DuckDB' });
+    expect(view.cells[0]).toMatchObject({ source: 'REHEARSAL' });
+    expect(view.bars[0]).toMatchObject({ label: 'recorded 2026-11-20 14:03 on DuckDB', ours: { text: '150K rows/s (8.0 s for 200,000 patients)' } });
   });
 
   it("a recorded Snowflake run's credits come only from the size Snowflake reported", () => {

@@ -92,8 +92,8 @@ describe('a local run, recorded and replayed', () => {
     expect(rehearsal.stdout).toMatch(/note: replayed from the local run of /);
     // The comparison names the engine and the date that measured its figures, and estimates no
     // credits from a DuckDB time.
-    expect(rehearsal.stdout).toMatch(/Load time +[\d.]+ m?s \(recorded \d{4}-\d\d-\d\d \d\d:\d\d on DuckDB\) \[REHEARSAL · from DuckDB\]/);
-    expect(rehearsal.stdout).toMatch(/Cost during idle +.* \(mock\) \[REHEARSAL · mock\]/);
+    expect(rehearsal.stdout).toMatch(/Load time +[\d.]+ m?s \(recorded \d{4}-\d\d-\d\d \d\d:\d\d on DuckDB\) \[REHEARSAL\]/);
+    expect(rehearsal.stdout).toMatch(/Cost during idle +.* \(mock\) \[REHEARSAL\]/);
     expect(rehearsal.stdout).toContain('no credits: measured on DuckDB');
     expect(rehearsal.stdout).not.toMatch(/Snowflake \(|credits \(estimate/);
     // Waiting compressed by --speed; a second of slack for start-up and the mock-only steps.

@@ -498,7 +498,7 @@ describe('the show on screen', () => {
     // Measured next to the claims, as bars: ours in full blocks, the claimed range in shades.
     // Our column names what filled it: in a rehearsal without recordings, the runbook's mock.
     expect(frame).toMatch(/\s+mock\s+Fabric\s+Traditional DB/);
-    expect(frame).toMatch(/mock\s+█ 150 ms mock · REHEARSAL · mock/);
+    expect(frame).toMatch(/mock\s+█ 150 ms mock · REHEARSAL/);
     expect(frame).not.toContain('Snowflake');
     expect(frame).toMatch(/Fabric\s+░+▒* “4-6 hours” claim/);
     expect(frame).toMatch(/Traditional DB\s+░+▒+ “8-12 hours” claim/);
@@ -544,6 +544,27 @@ describe('the show on screen', () => {
     await press(app, 'y');
     await frameWhere(app, has('✓ Restored and verified'));
     expect(restores).toBe(4);
+  });
+
+  it("labels a step's previous result while it runs again, and hides that run's notes", async () => {
+    const { app } = start({ text: stageRunbook({ scale: '400ms' }) });
+    await press(app, 'n', 'n', KEYS.enter, 'y');
+    await frameWhere(app, has('✓ done', 'REHEARSAL · mock · 400 ms'));
+    await press(app, KEYS.enter, 'y');
+    const frame = await frameWhere(app, has('running', 'PREVIOUS RUN, not this one: REHEARSAL · mock · 400 ms'));
+    expect(frame).toContain('RAW_PATIENTS');
+    await frameWhere(app, (f) => f.includes('✓ done') && !f.includes('PREVIOUS RUN'));
+  });
+
+  it('says a step limited to another engine has nothing to run here, instead of "enter runs this step"', async () => {
+    const { RehearsalEngine } = await import('../../src/engine/rehearsal.js');
+    const engine = new RehearsalEngine();
+    Object.defineProperty(engine, 'kind', { value: 'local' });
+    const text = stageRunbook().replace('    title: A check that fails\n', '    title: A check that fails\n    engines: [snowflake]\n');
+    const { app } = start({ engine, text });
+    await press(app, 'g', KEYS.end, KEYS.up, KEYS.up, KEYS.enter);
+    const frame = await frameWhere(app, has('Step 5/7', 'this step runs on Snowflake only: nothing to run on the LOCAL · DUCKDB engine'));
+    expect(frame).not.toContain('enter runs this step');
   });
 
   it('draws the architecture with the latest counts and says where they came from', async () => {

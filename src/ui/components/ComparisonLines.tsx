@@ -110,8 +110,8 @@ export function comparisonLines(
   );
 
   // Bars: wherever we measured a time and the others claim one, at one scale (time) or in rows/s.
-  const label = Math.min(24, Math.max(view.oursTitle.length, ...comparison.competitors.map((c) => c.length)));
   for (const b of view.bars) {
+    const label = Math.min(40, Math.max(b.label.length, ...comparison.competitors.map((c) => c.length)));
     const max = Math.max(b.ours.value, ...b.claims.map((c) => c.high));
     const cell = ours[b.row]!;
     const oursNote = ` ${cell.origin?.engine === 'mock' ? 'mock' : 'measured'}${cell.source ? ` · ${cell.source}` : ''}`;
@@ -127,7 +127,7 @@ export function comparisonLines(
     );
     lines.push(
       <Text key={`b${b.row}-o`} wrap="truncate">
-        {clip(view.oursTitle, label).padEnd(label)}{'  '}
+        {clip(b.label, label).padEnd(label)}{'  '}
         <Text color={color('measured')}>{'█'.repeat(cells(b.ours.value))}</Text>{' '}
         <Text color={color('measured')} bold>
           {b.ours.text}
