@@ -67,6 +67,14 @@ describe('demo (the binary)', () => {
     expect(stdout).not.toMatch(/\x1b\[\?1049h|\x1b\[\d*[ABCDHJK]/);
   });
 
+  it('stops at a failed step and names the restore command for the engine in use', () => {
+    const failing = MINIMAL.replace('equals: "100 * multiplier"', 'equals: "7 * multiplier"');
+    const dir = scratch({ 'runbook.yml': failing, 'sql/counts.sql': COUNTS_SQL });
+    const { code, stdout } = demo(['--rehearse', '--speed', '1000', '--param', 'multiplier=3', '--runbook', path.join(dir, 'runbook.yml')]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('Stopped at step 1/3 (counts). To return to the original data: demo restore --rehearse --param multiplier=3');
+  });
+
   it('exits 2 on bad flags and params, naming the problem', () => {
     expect(demo(['--engine', 'oracle'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--engine oracle: expected one of snowflake, local, rehearsal/) });
     expect(demo(['--bogus'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Unknown option '--bogus'/) });
