@@ -3,10 +3,11 @@
  * side where the engine can run statements concurrently. Every failure carries a fix.
  */
 import { runStep, type StepOutcome } from '../core/runner.js';
-import type { Engine } from '../engine/types.js';
+import type { Engine, EngineKind } from '../engine/types.js';
 import { formatDuration } from '../format/numbers.js';
 import { sqlFor, type Runbook, type Step } from '../runbook/model.js';
-import { renderTemplate, type ParamValue } from '../runbook/sql.js';
+import type { ParamValue } from '../runbook/sql.js';
+import { renderText } from '../runbook/text.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
@@ -39,18 +40,12 @@ export function concurrencyOf(engine: Engine): number {
   return typeof n === 'number' && n >= 1 ? Math.floor(n) : 1;
 }
 
-/** `{{ connection }}` in a fix: where the engine's connection is configured, unless a param has that name. */
-const CONNECTION_PLACEHOLDER = /\{\{\s*connection\s*\}\}/g;
-
 /**
- * The item's fix with its `{{ param }}` placeholders filled in (typed values only, as in SQL), and
- * `{{ connection }}` naming the connection in use and its file.
+ * The item's fix with its placeholders filled in: params, the command that works on this engine, and
+ * `{{ connection }}`, the connection in use and its file.
  */
 function renderFix(fix: string | undefined, params: Readonly<Record<string, ParamValue>>, engine?: Engine): string | undefined {
-  if (!fix) return undefined;
-  const withConnection = 'connection' in params ? fix : fix.replace(CONNECTION_PLACEHOLDER, engine?.source ?? 'the Snowflake connection (connections.toml)');
-  const rendered = renderTemplate(withConnection, 'fix', params);
-  return rendered.issues.length ? withConnection : rendered.sql;
+  return fix === undefined ? undefined : renderText(fix, { params, engine: engine?.kind ?? 'snowflake', connection: engine?.source ?? 'the Snowflake connection (connections.toml)' });
 }
 
 /**

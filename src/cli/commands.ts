@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline/promises';
 import { runChecklist, type CheckResult } from '../check/checklist.js';
 import { checkDocument, checkLines, summaryLine } from '../check/output.js';
 import { createEngine } from '../engine/create.js';
-import { ENGINE_BADGES, EngineError, type Engine } from '../engine/types.js';
+import { ENGINE_BADGES, EngineError, type Engine, type EngineKind } from '../engine/types.js';
 import { planReplay, replayedParams } from '../record/replay.js';
 import { Recorder } from '../record/store.js';
 import type { RecordingCommand } from '../record/types.js';
@@ -18,6 +18,7 @@ import { loadRunbookCached } from '../runbook/cache.js';
 import type { Runbook } from '../runbook/model.js';
 import { parseParamFlags, resolveParams } from '../runbook/params.js';
 import type { ParamValue } from '../runbook/sql.js';
+import { commandFlags, renderRunbookText } from '../runbook/text.js';
 import { EXIT, HELP, parseCli, type CliOptions } from './args.js';
 import { stateDir } from './state-dir.js';
 
@@ -87,6 +88,11 @@ async function validate(options: CliOptions): Promise<number> {
   return EXIT.ok;
 }
 
+/** The flags that select this engine, connection and params again, for the commands the screen names. */
+function flagsOf(options: CliOptions): string {
+  return commandFlags(options.engine, { connection: options.connection, params: options.params });
+}
+
 /** A recorder for a run on a real engine (rehearsal only replays; it records nothing). */
 function recorderFor(engine: Engine, runbook: Runbook, command: RecordingCommand, params: Readonly<Record<string, ParamValue>>): Recorder | undefined {
   if (engine.kind === 'rehearsal') return undefined;
@@ -97,19 +103,27 @@ function recorderFor(engine: Engine, runbook: Runbook, command: RecordingCommand
  * The params of a run: the runbook's for the engine, then --param. A rehearsal starts from the
  * params of the run it replays, so recorded figures are judged by the rules they were made under.
  */
-function paramsFor(options: CliOptions, runbook: Runbook, scope: 'show' | 'check'): { params: Record<string, ParamValue>; replayed?: Record<string, string> } {
+function paramsFor(
+  options: CliOptions,
+  runbook: Runbook,
+  scope: 'show' | 'check',
+): { params: Record<string, ParamValue>; replayed?: Record<string, string>; speaksFor?: EngineKind } {
   const flags = parseParamFlags(options.params);
   if (options.engine !== 'rehearsal') return { params: resolveParams(runbook.params, options.engine, flags) };
-  const replayed = replayedParams(runbook, planReplay(runbook, stateDir(), scope));
+  const plan = planReplay(runbook, stateDir(), scope);
+  const replayed = replayedParams(runbook, plan);
   const params = resolveParams(runbook.params, options.engine, { ...replayed, ...flags });
   const defaults = resolveParams(runbook.params, options.engine);
   const differing = Object.fromEntries(Object.entries(replayed).filter(([k]) => !(k in flags) && String(defaults[k]) !== String(params[k])));
-  return { params, replayed: differing };
+  // The words of the run it replays (a local run reads as the local show); with mocks only, the live show's.
+  return { params, replayed: differing, speaksFor: plan.primary?.engine ?? 'snowflake' };
 }
 
-async function check(options: CliOptions, runbook: Runbook): Promise<number> {
-  if (runbook.checklist.length === 0) throw new UsageError(`${runbook.file} has no checklist: add a 'checklist:' section (see README, "Runbook format")`);
-  const { params } = paramsFor(options, runbook, 'check');
+async function check(options: CliOptions, loaded: Runbook): Promise<number> {
+  if (loaded.checklist.length === 0) throw new UsageError(`${loaded.file} has no checklist: add a 'checklist:' section (see README, "Runbook format")`);
+  const { params } = paramsFor(options, loaded, 'check');
+  // Titles and fixes name this run's params and the commands that work on this engine.
+  const runbook = renderRunbookText(loaded, { params, engine: options.engine, flags: flagsOf(options) });
   const controller = interruptController();
   const engine: Engine =
     options.engine === 'rehearsal'
@@ -186,7 +200,7 @@ async function restore(options: CliOptions, runbook: Runbook): Promise<number> {
   const recorder = recorderFor(engine, runbook, 'restore', params);
   try {
     const outcome = await runPlainStep(
-      { runbook, engine: recorder ? recorder.tap(engine) : engine, recorder, params, yes, signal: controller.signal, write: out },
+      { runbook, engine: recorder ? recorder.tap(engine) : engine, recorder, params, yes, signal: controller.signal, write: out, flags: flagsOf(options) },
       runbook.restore,
       'Restore',
     );
@@ -199,16 +213,16 @@ async function restore(options: CliOptions, runbook: Runbook): Promise<number> {
 }
 
 async function walk(options: CliOptions, runbook: Runbook, ui?: Promise<typeof import('../ui/run.js')>): Promise<number> {
-  const { params, replayed } = paramsFor(options, runbook, 'show');
+  const { params, replayed, speaksFor } = paramsFor(options, runbook, 'show');
   if (ui) {
     const { runTui } = await ui;
-    return runTui({ runbook, params, options, stateDir: stateDir() });
+    return runTui({ runbook, params, options, stateDir: stateDir(), flags: flagsOf(options), speaksFor });
   }
   const controller = interruptController();
   const engine = await openEngine(options, runbook, controller.signal);
   const recorder = recorderFor(engine, runbook, 'walk', params);
   try {
-    return await walkPlain({ runbook, engine: recorder ? recorder.tap(engine) : engine, recorder, replayedParams: replayed, params, yes: options.yes, signal: controller.signal, write: out });
+    return await walkPlain({ runbook, engine: recorder ? recorder.tap(engine) : engine, recorder, replayedParams: replayed, params, yes: options.yes, signal: controller.signal, write: out, flags: flagsOf(options), speaksFor });
   } finally {
     recorder?.finish();
     await engine.close();

@@ -2,7 +2,7 @@
  * Runs one step on an engine: its statements in order, each under a watchdog, cancellable through
  * an AbortSignal. No UI here: progress goes out through `onEvent`, the outcome is returned.
  */
-import { CancelledError, EngineError, type Engine, type StatementProgress, type StatementResult } from '../engine/types.js';
+import { CancelledError, EngineError, type Engine, type ResultOrigin, type StatementProgress, type StatementResult } from '../engine/types.js';
 import { formatDuration } from '../format/numbers.js';
 import { runsOn, type Step } from '../runbook/model.js';
 import type { ParamValue } from '../runbook/sql.js';
@@ -43,6 +43,8 @@ export interface StepOutcome {
   notices: string[];
   /** Set when this outcome is a recording replayed (fallback), not this run's: when it was recorded. */
   recordedAt?: string;
+  /** And which engine, params and warehouse recorded it. */
+  origin?: ResultOrigin;
 }
 
 export type RunEvent =

@@ -11,6 +11,8 @@ export interface StepRun {
   status: StepStatus;
   /** How many times the step was started (a destructive step asks again each time). */
   attempts: number;
+  /** Which run of the show this is: every start gets a new one, so a dialog can follow its own run. */
+  runId?: number;
   startedAt?: number;
   finishedAt?: number;
   /** The statement running now, e.g. 3 of 6. */
@@ -18,6 +20,8 @@ export interface StepRun {
   progress?: StatementProgress;
   cancelRequested: boolean;
   outcome?: StepOutcome;
+  /** While running again: when the outcome still shown (the previous run's) finished. */
+  previousFinishedAt?: number;
   /** The last recorded result, shown on request after a live failure; never mistaken for this run's. */
   fallback?: StepOutcome;
 }
@@ -32,6 +36,8 @@ export interface WalkState {
   /** Time spent on each step so far, and when the presenter arrived on the current one. */
   spentMs: Readonly<Record<string, number>>;
   enteredAt: number;
+  /** How many runs were started in this show (the last run id handed out). */
+  runsStarted: number;
 }
 
 export type WalkAction =
@@ -42,13 +48,16 @@ export type WalkAction =
   | { type: 'statement'; stepId: string; index: number; count: number; label?: string }
   | { type: 'progress'; stepId: string; progress: StatementProgress }
   | { type: 'cancel-requested'; stepId: string }
-  | { type: 'finished'; stepId: string; outcome: StepOutcome; at: number }
-  | { type: 'fallback'; stepId: string; outcome: StepOutcome };
+  /** `runId`: the run that finished; an answer for an older run is ignored. */
+  | { type: 'finished'; stepId: string; outcome: StepOutcome; at: number; runId?: number }
+  | { type: 'fallback'; stepId: string; outcome: StepOutcome }
+  /** The presenter starts the talk now: its clock and every step's timer from zero. */
+  | { type: 'talk-restarted'; at: number };
 
 const IDLE: StepRun = { status: 'idle', attempts: 0, cancelRequested: false };
 
 export function initialState(stepIds: readonly string[], restoreId: string, at: number): WalkState {
-  return { stepIds, restoreId, current: 0, runs: {}, startedAt: at, spentMs: {}, enteredAt: at };
+  return { stepIds, restoreId, current: 0, runs: {}, startedAt: at, spentMs: {}, enteredAt: at, runsStarted: 0 };
 }
 
 export function runOf(state: WalkState, stepId: string): StepRun {
@@ -97,13 +106,16 @@ export function walkReducer(state: WalkState, action: WalkAction): WalkState {
     case 'started': {
       const running = runningStepId(state);
       if (running !== undefined) return state;
-      return updateRun(state, action.stepId, (run) => ({
+      const runId = state.runsStarted + 1;
+      return updateRun({ ...state, runsStarted: runId }, action.stepId, (run) => ({
         status: 'running',
         attempts: run.attempts + 1,
+        runId,
         startedAt: action.at,
         cancelRequested: false,
-        // The previous outcome stays visible until the new one arrives.
+        // The previous outcome stays until the new one arrives (the screen labels it "previous run").
         outcome: run.outcome,
+        previousFinishedAt: run.finishedAt,
       }));
     }
     case 'statement':
@@ -118,7 +130,10 @@ export function walkReducer(state: WalkState, action: WalkAction): WalkState {
       return updateRun(state, action.stepId, (run) => (run.status === 'running' ? { ...run, cancelRequested: true } : run));
     case 'fallback':
       return updateRun(state, action.stepId, (run) => (run.status === 'running' ? run : { ...run, fallback: action.outcome }));
+    case 'talk-restarted':
+      return { ...state, startedAt: action.at, enteredAt: action.at, spentMs: {} };
     case 'finished':
+      if (action.runId !== undefined && runOf(state, action.stepId).runId !== action.runId) return state;
       return updateRun(state, action.stepId, (run) => ({
         ...run,
         fallback: undefined,
@@ -128,6 +143,7 @@ export function walkReducer(state: WalkState, action: WalkAction): WalkState {
         progress: undefined,
         cancelRequested: false,
         outcome: action.outcome,
+        previousFinishedAt: undefined,
       }));
   }
 }

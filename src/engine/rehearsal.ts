@@ -8,7 +8,7 @@
  * from the live run of …") and in `note` for the header.
  */
 import { sleep, throwIfAborted } from '../core/abort.js';
-import { planReplay, runName, staleNotice, type Replay, type ReplayPlan } from '../record/replay.js';
+import { planReplay, recordedOrigin, runName, staleNotice, type Replay, type ReplayPlan } from '../record/replay.js';
 import { sqlFor, type Runbook, type Step } from '../runbook/model.js';
 import { splitStatements } from '../runbook/sql.js';
 import type { Engine, RunOptions, StatementRequest, StatementResult } from './types.js';
@@ -90,6 +90,7 @@ export class RehearsalEngine implements Engine {
       // The replayed figure, labelled as rehearsal by `source`; not a measurement of this run.
       elapsedMs: mock.durationMs,
       source: 'rehearsal',
+      origin: { engine: 'mock' },
     };
   }
 
@@ -121,6 +122,7 @@ export class RehearsalEngine implements Engine {
       // repeated, since no query ran now.
       server: recorded.server,
       source: 'rehearsal',
+      origin: { ...recordedOrigin(replay.recording, replay.entry), warehouseSize: recorded.server?.warehouseSize ?? replay.entry.warehouseSize },
       notice,
     };
   }

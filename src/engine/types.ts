@@ -29,6 +29,20 @@ export interface ServerTiming {
   warehouseSize?: string;
 }
 
+/**
+ * Which engine measured a figure, at what scale and when, when that is not the engine answering now:
+ * a rehearsal's replayed recording or mock, or the fallback key's recording.
+ */
+export interface ResultOrigin {
+  engine: 'snowflake' | 'local' | 'mock';
+  /** When it was recorded. */
+  recordedAt?: string;
+  /** The params it was measured with (e.g. multiplier), for a recording. */
+  params?: Readonly<Record<string, string | number>>;
+  /** The warehouse size Snowflake reported for it. */
+  warehouseSize?: string;
+}
+
 export interface StatementResult {
   columns: Column[];
   /** At most `maxRows` rows: a large result is never held whole. */
@@ -41,6 +55,8 @@ export interface StatementResult {
   elapsedMs: number;
   server?: ServerTiming;
   source: ResultSource;
+  /** Set when the figures are not this engine's own of now (replayed, recorded, mocked). */
+  origin?: ResultOrigin;
   /** Something the presenter should know about how this result was produced (no-op, cache on, …). */
   notice?: string;
 }

@@ -10,23 +10,44 @@ export function formatCount(value: number): string {
   return Number.isInteger(value) ? whole.format(value) : decimal.format(value);
 }
 
-/** 100000000 → "100M", 500809000 → "500.8M", 477612 → "477.6K". */
+/** A figure in the largest unit it reaches, one decimal below 100 of it: "1.5M", "501 million". */
+function inUnits(value: number, units: ReadonlyArray<[number, string]>): string {
+  for (const [size, unit] of units) {
+    if (Math.abs(value) >= size) {
+      const scaled = value / size;
+      const text = scaled >= 100 || Number.isInteger(scaled) ? formatCount(Math.round(scaled)) : scaled.toFixed(1).replace(/\.0$/, '');
+      return `${text}${unit}`;
+    }
+  }
+  return formatCount(value);
+}
+
+/** 100000000 → "100M", 500809000 → "501M", 1500000 → "1.5M", 477612 → "478K". */
 export function formatShort(value: number): string {
-  const abs = Math.abs(value);
-  const units: Array<[number, string]> = [
+  return inUnits(value, [
     [1e12, 'T'],
     [1e9, 'B'],
     [1e6, 'M'],
     [1e3, 'K'],
-  ];
-  for (const [size, suffix] of units) {
-    if (abs >= size) {
-      const scaled = value / size;
-      const text = scaled >= 100 || Number.isInteger(scaled) ? Math.round(scaled).toString() : scaled.toFixed(1).replace(/\.0$/, '');
-      return `${text}${suffix}`;
-    }
-  }
-  return formatCount(value);
+  ]);
+}
+
+/**
+ * For a sentence read aloud: 100000000 → "100 million", 1500000 → "1.5 million"; below a million
+ * the count itself, 100000 → "100,000".
+ */
+export function formatWords(value: number): string {
+  return inUnits(value, [
+    [1e12, ' trillion'],
+    [1e9, ' billion'],
+    [1e6, ' million'],
+  ]);
+}
+
+/** Rows per second from a count and a time: 6008090 rows in 15 s → "400.5K rows/s". */
+export function formatRate(rows: number, ms: number): string {
+  if (!(ms > 0) || !Number.isFinite(rows)) return '—';
+  return `${formatShort(Math.round((rows * 1000) / ms))} rows/s`;
 }
 
 /** 57853200 → "£57,853,200.00". */

@@ -2,14 +2,16 @@
  * The walkthrough as plain sequential text, for pipes, CI and logs: no raw mode, no cursor
  * movement. Runs every step in order and stops at the first failure.
  */
-import { oursCell } from '../core/comparison.js';
+import { comparisonView } from '../core/comparison.js';
 import { runStep, type StepOutcome } from '../core/runner.js';
-import { changesRealData, SOURCE_LABELS } from '../core/sources.js';
-import { ENGINE_BADGES, type Engine } from '../engine/types.js';
+import { changesRealData, originLabel, originOf, SOURCE_LABELS, sourceTag } from '../core/sources.js';
+import { ENGINE_BADGES, type Engine, type EngineKind } from '../engine/types.js';
 import { formatDuration } from '../format/numbers.js';
-import type { Runbook, Step } from '../runbook/model.js';
+import { runsOn, type Runbook, type Step } from '../runbook/model.js';
 import type { ParamValue } from '../runbook/sql.js';
+import { renderStepText, renderText, type TextContext } from '../runbook/text.js';
 import type { Recorder } from '../record/store.js';
+import { stepLabel } from '../ui/show.js';
 import { resultLines, textTable } from './table.js';
 
 export type Write = (line: string) => void;
@@ -28,19 +30,39 @@ export interface PlainRun {
   recorder?: Recorder;
   /** Rehearsal: the params taken over from the replayed run, to say so. */
   replayedParams?: Readonly<Record<string, string>>;
+  /** The flags that select this engine and params, for the commands the text names ("--engine local"). */
+  flags?: string;
+  /** Rehearsal: the engine whose run it replays, whose words it speaks. */
+  speaksFor?: EngineKind;
 }
 
 function comparisonLines(run: PlainRun, step: Step): string[] {
   const comparison = step.comparison;
   if (!comparison) return [];
-  const columns = ['', 'Snowflake (this run)', ...comparison.competitors].map((name) => ({ name, type: 'text' as const }));
-  const rows = comparison.rows.map((row) => {
-    const cell = oursCell(row, run.outcomes ?? {}, run.params);
+  const view = comparisonView(comparison, run.outcomes ?? {}, run.params, run.engine.kind, {
+    name: (id) => stepLabel(run.runbook, id),
+    runsHere: (id) => run.runbook.steps.every((s) => s.id !== id || runsOn(s, run.engine.kind)),
+  });
+  const columns = ['', view.oursTitle, ...comparison.competitors].map((name) => ({ name, type: 'text' as const }));
+  const rows = comparison.rows.map((row, i) => {
+    const cell = view.cells[i]!;
     const ours = `${cell.text}${cell.source ? ` [${cell.source}]` : ''}${cell.kind === 'claim' ? ' (claim)' : ''}`;
     return [row.feature, ours, ...comparison.competitors.map((c) => row.others[c]?.value ?? '—')];
   });
   const sources = [...new Set(comparison.rows.flatMap((r) => Object.values(r.others).map((o) => o.source).filter(Boolean)))];
-  return [...textTable(columns, rows, '    '), '    Competitor figures are claims from the runbook, not measured here.', ...sources.map((s) => `    source: ${s}`)];
+  const bars = view.bars.flatMap((b) => [
+    `    ${b.title}:`,
+    `      ${b.label}: ${b.ours.text}, ${view.cells[b.row]?.origin?.engine === 'mock' ? 'mock' : 'measured'}`,
+    ...b.claims.map((c) => `      ${c.name}: ${c.text}`),
+  ]);
+  return [
+    ...(view.scale ? [`    Scale: our figures ${view.scale.ours}; the others' claims ${view.scale.claims}.`] : []),
+    ...textTable(columns, rows, '    '),
+    '    Competitor figures are claims from the runbook, not measured here.',
+    ...bars,
+    ...view.notDrawn.map((text) => `    ${text}`),
+    ...sources.map((s) => `    source: ${s}`),
+  ];
 }
 
 export function describeStep(step: Step, position: string, write: Write): void {
@@ -57,7 +79,8 @@ export function describeOutcome(outcome: StepOutcome, write: Write): void {
     for (const e of query.expectations) write(`    ${e.ok ? '✓' : '✗'} ${e.description}${e.ok ? '' : `: ${e.message}`}`);
   }
   for (const notice of outcome.notices) write(`  note: ${notice}`);
-  const source = SOURCE_LABELS[outcome.queries[0]?.result.source ?? 'rehearsal'];
+  const first = outcome.queries[0]?.result;
+  const source = first ? sourceTag(first) : SOURCE_LABELS.rehearsal;
   switch (outcome.status) {
     case 'done':
       write(`  ✓ done in ${formatDuration(outcome.elapsedMs)} [${source}]`);
@@ -77,9 +100,26 @@ export function describeOutcome(outcome: StepOutcome, write: Write): void {
   }
 }
 
+/** The words of this run: params, the command that works here, and the figures measured so far. */
+export function plainTextContext(run: PlainRun): TextContext {
+  return {
+    params: run.params,
+    engine: run.engine.kind,
+    flags: run.flags,
+    speaksFor: run.speaksFor,
+    measured: (id) => {
+      const outcome = run.outcomes?.[id];
+      if (outcome?.status !== 'done') return undefined;
+      const origin = outcome.queries[0] ? originOf(outcome.queries[0].result) : undefined;
+      return { ms: outcome.elapsedMs, origin: origin && origin.engine === 'mock' ? 'mock' : origin?.recordedAt ? originLabel(origin) : undefined };
+    },
+  };
+}
+
 /** Runs one step in plain text; returns its outcome, or 'refused' when a destructive step needs --yes. */
-export async function runPlainStep(run: PlainRun, step: Step, position: string): Promise<StepOutcome | 'refused'> {
+export async function runPlainStep(run: PlainRun, runbookStep: Step, position: string): Promise<StepOutcome | 'refused'> {
   const { engine, write } = run;
+  const step = renderStepText(runbookStep, plainTextContext(run));
   describeStep(step, position, write);
   for (const line of comparisonLines(run, step)) write(line);
   if (step.queries.length === 0) return { status: 'done', queries: [], elapsedMs: 0, notices: [] };
@@ -122,7 +162,7 @@ export function rehearsalLine(note: string | undefined, params?: Readonly<Record
 /** Walks the whole show. Returns the exit code: 0 all done, 1 a step failed or was refused, 130 interrupted. */
 export async function walkPlain(run: PlainRun): Promise<number> {
   const { runbook, engine, write } = run;
-  write(`${runbook.title}  [${ENGINE_BADGES[engine.kind]}]`);
+  write(`${renderText(runbook.title, plainTextContext(run))}  [${ENGINE_BADGES[engine.kind]}]`);
   if (engine.kind === 'rehearsal') write(rehearsalLine(engine.note, run.replayedParams));
   const total = runbook.steps.length;
   const withOutcomes = { ...run, outcomes: run.outcomes ?? {} };
@@ -135,7 +175,7 @@ export async function walkPlain(run: PlainRun): Promise<number> {
     }
     if (outcome === 'refused' || outcome.status === 'failed' || outcome.status === 'cancelled') {
       write('');
-      write(`Stopped at step ${i + 1}/${total} (${step.id}). The restore step is available with: demo restore`);
+      write(`Stopped at step ${i + 1}/${total} (${step.id}). To return to the original data: ${renderText('{{ demo(restore) }}', plainTextContext(run))}`);
       return 1;
     }
   }

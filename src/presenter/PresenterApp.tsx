@@ -15,14 +15,14 @@ import { actionFor, eachKey, firstKey, keyLabel, LIST_KEYS, PRESENTER_KEYS, type
 import { clip, oneLine, windowOf } from '../ui/text.js';
 import { color } from '../ui/theme.js';
 import type { ConsoleView, ShowConnection } from './client.js';
-import type { RemoteAction } from './protocol.js';
+import { REMOTE_ACTIONS, type RemoteAction } from './protocol.js';
 
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 16;
 /** Header (2), console line, step heading, next step (3), the show's question, status, keys. */
 const CHROME_ROWS = 10;
 
-const REMOTE: ReadonlySet<Action> = new Set<Action>(['next', 'previous', 'run', 'restore', 'cancel', 'confirm', 'dismiss']);
+const REMOTE: ReadonlySet<Action> = new Set<Action>(REMOTE_ACTIONS.filter((a) => a !== 'jump'));
 
 /** Key names short enough for one row of hints. */
 function shortKey(name: string): string {
@@ -30,12 +30,13 @@ function shortKey(name: string): string {
 }
 
 /** Hints the console drops first when its row is narrow (last in this list first). */
-const HINT_PRIORITY: readonly Action[] = ['next', 'previous', 'run', 'restore', 'quit', 'confirm', 'dismiss', 'jump', 'cancel'];
+const HINT_PRIORITY: readonly Action[] = ['next', 'previous', 'run', 'restore', 'quit', 'confirm', 'dismiss', 'blank', 'talkClock', 'jump', 'cancel'];
 
 export function presenterHints(width: number): string {
   const label = (action: Action) => {
     const binding = PRESENTER_KEYS.find((b) => b.action === action)!;
-    return `${shortKey(binding.keys[0]!)} ${action === 'confirm' ? 'yes' : action === 'dismiss' ? 'no' : action}`;
+    const word: Partial<Record<Action, string>> = { confirm: 'yes', dismiss: 'no', talkClock: 'talk clock' };
+    return `${shortKey(binding.keys[0]!)} ${word[action] ?? action}`;
   };
   let kept = PRESENTER_KEYS.map((b) => b.action).filter((a) => HINT_PRIORITY.includes(a));
   const text = () => kept.map(label).join('  ');
@@ -148,7 +149,9 @@ export function PresenterApp({ connection, now = Date.now }: { connection: ShowC
     );
   }
 
-  const { show, engine } = hello;
+  // The words as the show renders them now (params, measured times), else as it said at hello.
+  const show = snapshot.show ?? hello.show;
+  const { engine } = hello;
   const state = snapshot.state;
   const step = show.steps[state.current]!;
   const next = show.steps[state.current + 1];
@@ -200,9 +203,15 @@ export function PresenterApp({ connection, now = Date.now }: { connection: ShowC
           <Text bold inverse>
             {' PRESENTER CONSOLE '}
           </Text>
-          <Text color={color('muted')}>
-            {clip(hello.audience ? ' the projected screen hides the talking points' : ' the talking points are on the projected screen too', Math.max(0, width - 19))}
-          </Text>
+          {snapshot.blank ? (
+            <Text color={color('warn')} bold>
+              {clip(` the projected screen is BLANK (${firstKey(PRESENTER_KEYS, 'blank')} shows it)`, Math.max(0, width - 19))}
+            </Text>
+          ) : (
+            <Text color={color('muted')}>
+              {clip(hello.audience ? ' the projected screen hides the talking points, timers and keys' : ' the talking points are on the projected screen too', Math.max(0, width - 19))}
+            </Text>
+          )}
         </Text>
         <StepHeading step={step} index={state.current} state={state} width={width} />
         <Box flexDirection="column" height={available}>
@@ -222,7 +231,14 @@ export function PresenterApp({ connection, now = Date.now }: { connection: ShowC
           </Box>
         </Box>
         <Text wrap="truncate" color={question ? color('warn') : undefined} bold={question !== undefined}>
-          {question ? clip(`The show asks (${shortKey(firstKey(PRESENTER_KEYS, 'confirm'))} yes · ${shortKey(firstKey(PRESENTER_KEYS, 'dismiss'))} no/close): ${oneLine(question.title)}`, width) : ' '}
+          {question
+            ? clip(
+                question.question
+                  ? `The show asks (${shortKey(firstKey(PRESENTER_KEYS, 'confirm'))} yes · ${shortKey(firstKey(PRESENTER_KEYS, 'dismiss'))} no/close): ${oneLine(question.title)}`
+                  : `The show shows (${shortKey(firstKey(PRESENTER_KEYS, 'dismiss'))} closes): ${oneLine(question.title)}`,
+                width,
+              )
+            : ' '}
         </Text>
         <StatusLine
           show={show}

@@ -8,11 +8,11 @@ import type { StepOutcome } from '../core/runner.js';
 import type { StepRun, WalkState } from '../core/walkthrough.js';
 import type { EngineInfo, ShowInfo, StepInfo } from '../ui/show.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** What the console may ask of the show. */
-export type RemoteAction = 'next' | 'previous' | 'jump' | 'run' | 'restore' | 'cancel' | 'confirm' | 'dismiss';
-export const REMOTE_ACTIONS: readonly RemoteAction[] = ['next', 'previous', 'jump', 'run', 'restore', 'cancel', 'confirm', 'dismiss'];
+export const REMOTE_ACTIONS = ['next', 'previous', 'pageDown', 'pageUp', 'jump', 'run', 'restore', 'cancel', 'confirm', 'dismiss', 'allRows', 'blank', 'talkClock'] as const;
+export type RemoteAction = (typeof REMOTE_ACTIONS)[number];
 
 export interface RemoteCommand {
   action: RemoteAction;
@@ -26,8 +26,12 @@ export interface Snapshot {
   /** Expected time of the running step, from its last recorded run. */
   expectedMs: Record<string, number>;
   message?: { text: string; at: number };
-  /** The question the show is asking, if any, so the console can answer it. */
-  dialog?: { title: string; hint: string };
+  /** The dialog open on the show, if any: a question (y answers it) or something it only shows. */
+  dialog?: { title: string; hint: string; question: boolean };
+  /** The show's words as rendered for this run (params, measured times): they change as it goes. */
+  show?: ShowInfo;
+  /** The projected screen is blanked. */
+  blank?: boolean;
 }
 
 export type ServerMessage =
@@ -103,7 +107,7 @@ export function isRemoteCommand(value: unknown): value is ClientMessage {
     typeof v === 'object' &&
     v !== null &&
     v.type === 'command' &&
-    REMOTE_ACTIONS.includes(v.action as RemoteAction) &&
+    (REMOTE_ACTIONS as readonly string[]).includes(v.action as string) &&
     (v.index === undefined || (Number.isInteger(v.index) && v.index >= 0))
   );
 }

@@ -3,7 +3,8 @@
  * a step's last recorded result after a live failure. Either way the screen says where it came from.
  */
 import type { QueryOutcome, StepOutcome } from '../core/runner.js';
-import type { ResultSource } from '../engine/types.js';
+import { originLabel } from '../core/sources.js';
+import type { ResultOrigin, ResultSource } from '../engine/types.js';
 import { formatDateTime } from '../format/numbers.js';
 import type { Runbook, Step } from '../runbook/model.js';
 import { checkParamValue } from '../runbook/params.js';
@@ -63,9 +64,21 @@ export function staleNotice(replay: Replay): string {
   return `stale: this step's SQL changed since it was recorded (${formatDateTime(replay.entry.finishedAt)}); the figures are from the old SQL`;
 }
 
-/** A recorded step's queries as the runner's, each result under the given source label. */
-export function recordedQueries(entry: RecordedEntry, source: ResultSource): QueryOutcome[] {
-  return entry.queries.map(({ label, expectations, ...result }) => ({ label, expectations, result: { ...result, source } }));
+/** Which engine, scale and run a recorded step's figures come from (the run's start names it). */
+export function recordedOrigin(recording: Recording, entry: RecordedEntry): ResultOrigin {
+  return { engine: recording.engine, recordedAt: recording.startedAt, params: recording.params, warehouseSize: entry.warehouseSize };
+}
+
+/**
+ * A recorded step's queries as the runner's, each result under the given source label; with an
+ * origin when they are shown as anything but that recording's own figures (fallback, rehearsal).
+ */
+export function recordedQueries(entry: RecordedEntry, source: ResultSource, origin?: ResultOrigin): QueryOutcome[] {
+  return entry.queries.map(({ label, expectations, ...result }) => ({
+    label,
+    expectations,
+    result: { ...result, source, ...(origin ? { origin: { ...origin, warehouseSize: result.server?.warehouseSize ?? origin.warehouseSize } } : {}) },
+  }));
 }
 
 /**
@@ -74,13 +87,14 @@ export function recordedQueries(entry: RecordedEntry, source: ResultSource): Que
  */
 export function recordedOutcome(replay: Replay): StepOutcome {
   const { recording, entry } = replay;
-  const where = recording.engine === 'snowflake' ? 'on Snowflake' : 'on the local engine';
+  const origin = recordedOrigin(recording, entry);
   return {
     status: 'done',
-    queries: recordedQueries(entry, 'recorded'),
+    queries: recordedQueries(entry, 'recorded', origin),
     elapsedMs: entry.elapsedMs,
-    notices: [`recorded ${formatDateTime(entry.finishedAt)} ${where}, not live`, ...(replay.stale ? [staleNotice(replay)] : [])],
+    notices: [`${originLabel({ ...origin, recordedAt: entry.finishedAt })}, not live`, ...(replay.stale ? [staleNotice(replay)] : [])],
     recordedAt: entry.finishedAt,
+    origin,
   };
 }
 

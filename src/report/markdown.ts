@@ -4,16 +4,17 @@
  * the comparison, and how to restore. Only what the recording measured is stated; anything else
  * is left out or marked "not measured". Nothing here runs SQL.
  */
-import { oursCell } from '../core/comparison.js';
+import { comparisonView, oursCell } from '../core/comparison.js';
 import { prepareStep } from '../core/prepare.js';
 import type { StepOutcome } from '../core/runner.js';
 import { engineSource, SOURCE_LABELS } from '../core/sources.js';
 import type { Cell, Column, ServerTiming } from '../engine/types.js';
 import { formatCell, formatCount, formatDateTime, formatDuration } from '../format/numbers.js';
-import { recordedQueries } from '../record/replay.js';
+import { recordedOrigin, recordedQueries } from '../record/replay.js';
 import { RECORDED_ROWS } from '../record/store.js';
 import type { RecordedEntry, RecordedQuery, Recording } from '../record/types.js';
 import type { Runbook, Step } from '../runbook/model.js';
+import { renderRunbookText, renderText } from '../runbook/text.js';
 
 const NOT_MEASURED = 'not measured';
 /** Rows of a step's result shown in the report's appendix (the recording keeps up to RECORDED_ROWS). */
@@ -32,20 +33,31 @@ function ms(value: number | undefined): string {
   return value === undefined ? NOT_MEASURED : formatDuration(value);
 }
 
-/** The latest entry of each step in the recording (a step run twice counts once, as its last run). */
-function latestEntries(recording: Recording): Map<string, RecordedEntry> {
-  const latest = new Map<string, RecordedEntry>();
-  for (const entry of recording.entries) latest.set(`${entry.kind}:${entry.stepId}`, entry);
-  return latest;
+/**
+ * The entry that stands for each step: its last successful run, so a measurement survives a later
+ * re-run that was cancelled or failed; a step that never succeeded, its last attempt.
+ */
+export function measuredEntries(recording: Recording): Map<string, RecordedEntry> {
+  const chosen = new Map<string, RecordedEntry>();
+  for (const entry of recording.entries) {
+    const key = `${entry.kind}:${entry.stepId}`;
+    if (entry.status === 'done' || chosen.get(key)?.status !== 'done') chosen.set(key, entry);
+  }
+  return chosen;
 }
 
-/** A recorded entry as an outcome labelled with the run's own source (LIVE or LOCAL), for shared code. */
+/** How many of the show's steps a recording measured (ran successfully). */
+export function stepsMeasured(recording: Recording): number {
+  return new Set(recording.entries.filter((e) => e.kind === 'step' && e.status === 'done').map((e) => e.stepId)).size;
+}
+
+/** A recorded entry as an outcome labelled with the run's own source (LIVE or LOCAL), and its origin. */
 function asOutcome(recording: Recording, entry: RecordedEntry): StepOutcome {
   return {
     status: entry.status,
     elapsedMs: entry.elapsedMs,
     notices: entry.notices,
-    queries: recordedQueries(entry, engineSource(recording.engine)),
+    queries: recordedQueries(entry, engineSource(recording.engine), recordedOrigin(recording, entry)),
   };
 }
 
@@ -203,22 +215,36 @@ function comparisonSection(c: Context): string[] {
   const outcomes: Record<string, StepOutcome> = {};
   for (const { step: s, entry } of c.entries) outcomes[s.id] = asOutcome(c.recording, entry);
   const { competitors, rows } = step.comparison;
-  const body = rows.map((row) => {
-    // The estimate needs a size Snowflake reported: no params, so the runbook's intent is never used.
-    const ours = oursCell(row, outcomes, {});
+  // The estimate needs a size Snowflake reported: the recording's origin has no runbook intent in it.
+  const view = comparisonView(step.comparison, outcomes, c.recording.params, c.recording.engine);
+  const body = rows.map((row, i) => {
+    const ours = view.cells[i]!;
     const text = ours.kind === 'missing' ? NOT_MEASURED : `${ours.text}${ours.kind === 'claim' ? ' (claim)' : ours.kind === 'estimate' ? ' (estimate)' : ` (measured, ${ours.source})`}`;
     return [row.feature, text, ...competitors.map((name) => {
       const claim = row.others[name];
       return claim ? `${claim.value}${claim.source ? ` [${claim.source}]` : ''}` : '—';
     })];
   });
-  return ['## Comparison', '', 'Our column is this run\'s measurement where there is one; the others are claims from the runbook, with their sources, not measured here.', '', ...table(['Feature', 'This run', ...competitors], body), ''];
+  const scale = view.scale ? [`Scale: our figures ${view.scale.ours}; the others' claims ${view.scale.claims}.`, ''] : [];
+  const bars = view.bars.flatMap((b) => [`- ${b.title}: ${b.label} ${b.ours.text}; ${b.claims.map((claim) => `${claim.name} ${claim.text}`).join('; ')}.`]);
+  return [
+    '## Comparison',
+    '',
+    "Our column is this run's measurement where there is one; the others are claims from the runbook, with their sources, not measured here.",
+    '',
+    ...scale,
+    ...table(['Feature', view.oursTitle, ...competitors], body),
+    '',
+    ...bars,
+    ...view.notDrawn.map((text) => `- ${text}.`),
+    '',
+  ];
 }
 
 function restoreSection(c: Context): string[] {
   const restore = c.runbook.restore;
-  const engineFlag = c.recording.engine === 'snowflake' ? '' : ` --engine ${c.recording.engine}`;
-  const lines = ['## Restore instructions', '', `To return to the original data, run \`demo restore${engineFlag}\` (it asks first), or press \`R\` during the show. It runs:`, ''];
+  const command = renderText('{{ demo(restore) }}', { params: c.recording.params, engine: c.recording.engine });
+  const lines = ['## Restore instructions', '', `To return to the original data, run \`${command}\` (it asks first), or press \`R\` during the show. It runs:`, ''];
   try {
     const statements = prepareStep(restore, c.recording.engine, c.recording.params);
     const sql = statements.flatMap((s, i) => [
@@ -248,11 +274,18 @@ function checklistSection(c: Context): string[] {
   return ['## Pre-demo checklist', '', ...table(['Check', 'Result', 'Time', 'Note'], rows), ''];
 }
 
+/** The runs of a step after the one the report stands on (e.g. a re-run that was cancelled). */
+function laterAttempts(c: Context, entry: RecordedEntry): RecordedEntry[] {
+  const from = c.recording.entries.indexOf(entry);
+  return c.recording.entries.slice(from + 1).filter((e) => e.kind === entry.kind && e.stepId === entry.stepId);
+}
+
 function appendix(c: Context): string[] {
   const lines = ['## Every step as recorded', ''];
   for (const { step, entry } of c.entries) {
     lines.push(`### ${step.title} (${step.id})`, '');
     lines.push(`${entry.status} · ${formatDuration(entry.elapsedMs)} · finished ${formatDateTime(entry.finishedAt)}${entry.warehouseSize ? ` · warehouse ${entry.warehouseSize}` : ''}`);
+    for (const later of laterAttempts(c, entry)) lines.push('', `Run again later: ${later.status} at ${formatDateTime(later.finishedAt)}; the figures above are from the run that succeeded.`);
     if (entry.error) lines.push('', `Error${entry.error.where ? ` at ${entry.error.where}` : ''}: ${entry.error.message}${entry.error.code ? ` (${entry.error.code})` : ''}`);
     for (const notice of entry.notices) lines.push('', `Note: ${notice}`);
     for (const q of entry.queries) {
@@ -269,10 +302,19 @@ function appendix(c: Context): string[] {
   return lines;
 }
 
-export function renderReport(recording: Recording, runbook: Runbook): string {
+export function renderReport(recording: Recording, loaded: Runbook): string {
+  const latest = measuredEntries(recording);
+  // The runbook's words as they read on that run: its engine, its params, its measured times.
+  const runbook = renderRunbookText(loaded, {
+    params: recording.params,
+    engine: recording.engine,
+    measured: (id) => {
+      const entry = latest.get(`step:${id}`);
+      return entry?.status === 'done' ? { ms: entry.elapsedMs } : undefined;
+    },
+  });
   const steps = recording.command === 'check' ? runbook.checklist : [...runbook.steps, runbook.restore];
   const kind = recording.command === 'check' ? 'check' : 'step';
-  const latest = latestEntries(recording);
   const entries = steps.flatMap((step) => {
     const entry = latest.get(`${kind}:${step.id}`);
     return entry ? [{ step, entry }] : [];
@@ -285,13 +327,19 @@ export function renderReport(recording: Recording, runbook: Runbook): string {
   const withQueries = steps.filter((s) => s.queries.length > 0);
   const missing = withQueries.filter((s) => !latest.has(`${kind}:${s.id}`));
   const params = Object.entries(recording.params).map(([k, v]) => `${k}=${v}`).join(', ');
+  // Counted as the show counts its steps (Step n/N); the restore is said apart.
+  const shown = kind === 'check' ? runbook.checklist : runbook.steps;
+  const recorded = shown.filter((s) => latest.has(`${kind}:${s.id}`)).length;
+  const talkOnly = shown.filter((s) => s.queries.length === 0).length;
+  const restored = kind === 'step' && latest.has(`step:${runbook.restore.id}`) ? '; the restore ran too' : '';
+  const counted = `${recorded} of the ${shown.length} ${kind === 'check' ? 'checks' : 'steps'} recorded${talkOnly ? ` (${talkOnly} run no SQL)` : ''}${restored}`;
 
   const lines = [
-    `# ${recording.runbook.title} — run report`,
+    `# ${renderText(recording.runbook.title, { params: recording.params, engine: recording.engine })} — run report`,
     '',
     `**Recorded:** ${formatDateTime(recording.startedAt)}, ${ended}  `,
     `**Engine:** ${source} · ${engineName}  `,
-    `**Command:** \`${command}\` · ${entries.length} of ${withQueries.length} ${kind === 'check' ? 'checks' : 'steps'} recorded  `,
+    `**Command:** \`${command}\` · ${counted}  `,
     `**Params:** ${params || 'none'}  `,
     `**Recording:** ${recording.id}`,
     '',

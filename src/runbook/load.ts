@@ -15,6 +15,7 @@ import { checkParamValue, resolveParams } from './params.js';
 import { ENGINE_NAMES, runbookSchema, type Expectation, type ParamSpec, type RawCheck, type RawStep } from './schema.js';
 import { expressionProblems, isExpression } from './expressions.js';
 import { findDestructive, renderTemplate } from './sql.js';
+import { textProblems } from './text.js';
 
 type PathKey = string | number;
 
@@ -23,7 +24,18 @@ class Locator {
     private readonly doc: Document,
     private readonly lines: LineCounter,
     readonly file: string,
+    private readonly source: string,
   ) {}
+
+  /** Where `needle` (e.g. a placeholder) is written inside the scalar at `path`, else the scalar itself. */
+  within(path: readonly PathKey[], needle: string): { line: number; column: number } {
+    const node = this.doc.getIn(path, true);
+    if (isNode(node) && node.range) {
+      const at = this.source.slice(node.range[0], node.range[1]).indexOf(needle);
+      return this.pos(node.range[0] + Math.max(0, at));
+    }
+    return this.at(path);
+  }
 
   /** The position of the node at `path`, or of its nearest existing ancestor. */
   at(path: readonly PathKey[], key?: string): { line: number; column: number } {
@@ -83,7 +95,11 @@ function toMock(raw: NonNullable<RawStep['mock']>): MockResult {
 }
 
 function toTalk(lines: RawStep['talk']): Talk[] {
-  return lines.map((line) => (typeof line === 'string' ? { kind: 'say', text: line } : { kind: 'pause', text: line.pause }));
+  return lines.map((line): Talk => {
+    if (typeof line === 'string') return { kind: 'say', text: line };
+    const engines = line.engines ? { engines: line.engines } : {};
+    return 'say' in line ? { kind: 'say', text: line.say, ...engines } : { kind: 'pause', text: line.pause, ...engines };
+  });
 }
 
 export interface LoadOptions {
@@ -120,7 +136,7 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
       }),
     );
   }
-  const at = new Locator(doc, lines, shown);
+  const at = new Locator(doc, lines, shown, text);
 
   const parsed = runbookSchema.safeParse(doc.toJS());
   if (!parsed.success) {
@@ -253,6 +269,53 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
       budgetMs: parseDuration(check?.budget),
     };
   };
+
+  // The words on screen: every placeholder must name a param, a product of integers, a step or a command.
+  const stepIds = new Set([...raw.steps.map((s) => s.id), raw.restore.id]);
+  const checkText = (value: string | undefined, where: PathKey[]) => {
+    if (value === undefined) return;
+    for (const problem of textProblems(value, raw.params, stepIds)) {
+      issues.push({ file: shown, ...at.within(where, problem.placeholder), path: formatPath(where), message: problem.message });
+    }
+  };
+  checkText(raw.title, ['title']);
+  const stepTexts = (step: RawStep | RawCheck, where: PathKey[]) => {
+    checkText(step.title, [...where, 'title']);
+    step.talk.forEach((t, i) => checkText(typeof t === 'string' ? t : 'say' in t ? t.say : t.pause, typeof t === 'string' ? [...where, 'talk', i] : [...where, 'talk', i, 'say' in t ? 'say' : 'pause']));
+    step.changes?.forEach((c, i) => checkText(c, [...where, 'changes', i]));
+    if ('fix' in step) checkText(step.fix, [...where, 'fix']);
+    const comparison = step.comparison;
+    if (!comparison) return;
+    const here = [...where, 'comparison'];
+    comparison.competitors.forEach((c, i) => checkText(c, [...here, 'competitors', i]));
+    checkText(comparison.scale, [...here, 'scale']);
+    for (const [name, value] of Object.entries(comparison.claims_at ?? {})) {
+      const spec = raw.params[name];
+      if (!spec) issues.push(at.issue([...here, 'claims_at'], `unknown param '${name}' (known: ${Object.keys(raw.params).join(', ') || 'none'})`, name));
+      else {
+        const checked = checkParamValue(spec, value);
+        if ('error' in checked) issues.push(at.issue([...here, 'claims_at', name], checked.error));
+      }
+    }
+    comparison.rows.forEach((row, r) => {
+      const rowAt = [...here, 'rows', r];
+      if (row.from !== undefined && !stepIds.has(row.from)) issues.push(at.issue([...rowAt, 'from'], `no step '${row.from}' in this runbook`));
+      checkText(row.feature, [...rowAt, 'feature']);
+      checkText(row.ours?.value, [...rowAt, 'ours', 'value']);
+      checkText(row.ours?.source, [...rowAt, 'ours', 'source']);
+      for (const [name, claim] of Object.entries(row.others)) {
+        checkText(claim.value, [...rowAt, 'others', name, 'value']);
+        checkText(claim.source, [...rowAt, 'others', name, 'source']);
+      }
+      if (row.work !== undefined) {
+        const problem = isExpression(row.work) || /^\s*[A-Za-z_]\w*\s*$/.test(row.work) ? expressionProblems(row.work, raw.params) : `'${row.work}' is not a product such as "600809 * multiplier"`;
+        if (problem) issues.push(at.issue([...rowAt, 'work'], problem));
+      }
+    });
+  };
+  raw.steps.forEach((s, i) => stepTexts(s, ['steps', i]));
+  stepTexts(raw.restore, ['restore']);
+  raw.checklist.forEach((c, i) => stepTexts(c, ['checklist', i]));
 
   const steps = raw.steps.map((s, i) => buildStep(s, ['steps', i], seen));
   const restore = buildStep(raw.restore, ['restore'], seen);

@@ -18,7 +18,8 @@ export interface Query {
   expect: Expectation[];
 }
 
-export type Talk = { kind: 'say'; text: string } | { kind: 'pause'; text: string };
+/** A talking point or a pause cue; with `engines`, only true (and shown) on those engines. */
+export type Talk = { kind: 'say' | 'pause'; text: string; engines?: EngineKind[] };
 
 export interface Step {
   id: string;

@@ -83,7 +83,12 @@ export const querySchema = z.strictObject({
   expect: z.array(expectationSchema).optional(),
 });
 
-export const talkLineSchema = z.union([z.string(), z.strictObject({ pause: z.string().default('') })]);
+/** A talking point, a pause cue, or either limited to some engines (words true only there). */
+export const talkLineSchema = z.union([
+  z.string(),
+  z.strictObject({ say: z.string(), engines: z.array(engineNameSchema).min(1).optional() }),
+  z.strictObject({ pause: z.string().default(''), engines: z.array(engineNameSchema).min(1).optional() }),
+]);
 
 export const displaySchema = z.enum(['table', 'layer-counts', 'benchmark', 'comparison', 'architecture', 'none']);
 
@@ -106,11 +111,20 @@ export const comparisonSchema = z.strictObject({
         /** What we claim when nothing is measured (e.g. "1 SQL script"). */
         ours: claimSchema.optional(),
         others: z.record(z.string(), claimSchema),
+        /**
+         * The rows the measured step processes, as a product such as "600809 * multiplier": when the
+         * claims were made at another scale, the measurement and the claims are compared in rows/s.
+         */
+        work: z.string().optional(),
       }),
     )
     .min(1),
   /** Column titles for `others`, in order. */
   competitors: z.array(z.string()).min(1),
+  /** The params the others' claims were made at, e.g. { multiplier: 1000 } (default: this run's). */
+  claims_at: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+  /** The scale in words, rendered with this run's params and with the claims' ("{{ 100000 * multiplier }} patients"). */
+  scale: z.string().optional(),
 });
 
 const stepShape = {

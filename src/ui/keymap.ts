@@ -17,8 +17,18 @@ export type Action =
   | 'fallback'
   | 'scrollUp'
   | 'scrollDown'
+  | 'pageUp'
+  | 'pageDown'
+  | 'top'
+  | 'bottom'
+  | 'allRows'
+  | 'blank'
+  | 'talkClock'
   | 'confirm'
   | 'dismiss';
+
+/** How long after a first Ctrl-C a second one quits; later, it counts as a first again. */
+export const CTRL_C_WINDOW_MS = 3000;
 
 /** A key as written in the table: a character, or a named key such as "enter", "→", "ctrl+c". */
 export interface Binding {
@@ -29,7 +39,7 @@ export interface Binding {
 
 /** Keys that work on every screen, over any dialog: the presenter must never be stuck. */
 export const GLOBAL_KEYS: readonly Binding[] = [
-  { action: 'cancel', keys: ['ctrl+c'], description: 'cancel the running step (press again to quit)' },
+  { action: 'cancel', keys: ['ctrl+c'], description: `cancel the running step; press again within ${CTRL_C_WINDOW_MS / 1000} s to quit` },
   { action: 'restore', keys: ['R'], description: 'restore the original data (asks first; offers to cancel a running step)' },
 ];
 
@@ -38,11 +48,18 @@ export const SHOW_KEYS: readonly Binding[] = [
   { action: 'next', keys: ['→', 'space', 'n'], description: 'next step (a running step goes on in the background)' },
   { action: 'previous', keys: ['←', 'p'], description: 'previous step' },
   { action: 'run', keys: ['enter'], description: 'run this step (a destructive step asks first, every time)' },
-  { action: 'fallback', keys: ['f'], description: "after a failure: show this step's last recorded result" },
+  { action: 'fallback', keys: ['f'], description: "after a failure or a cancel: show this step's last recorded result" },
   { action: 'jump', keys: ['g'], description: 'jump to a step' },
   { action: 'sql', keys: ['s'], description: "show this step's SQL" },
   { action: 'scrollDown', keys: ['↓', 'j'], description: 'scroll down' },
   { action: 'scrollUp', keys: ['↑', 'k'], description: 'scroll up' },
+  { action: 'pageDown', keys: ['pagedown'], description: 'page down; at the end of the step, the next step (a clicker\'s "next")' },
+  { action: 'pageUp', keys: ['pageup'], description: 'page up; at the top of the step, the previous step (a clicker\'s "back")' },
+  { action: 'top', keys: ['home'], description: 'top of the step' },
+  { action: 'bottom', keys: ['end'], description: 'bottom of the step' },
+  { action: 'allRows', keys: ['a'], description: 'every row of the result, or the first rows again' },
+  { action: 'blank', keys: ['b'], description: 'blank the screen, or show it again (dialogs still show)' },
+  { action: 'talkClock', keys: ['t'], description: 'start the talk clock now: the talk and every step timer from zero' },
   { action: 'help', keys: ['?'], description: 'this help' },
   { action: 'quit', keys: ['q'], description: 'quit (asks first)' },
 ];
@@ -51,6 +68,10 @@ export const SHOW_KEYS: readonly Binding[] = [
 export const LIST_KEYS: readonly Binding[] = [
   { action: 'scrollDown', keys: ['↓', 'j'], description: 'down' },
   { action: 'scrollUp', keys: ['↑', 'k'], description: 'up' },
+  { action: 'pageDown', keys: ['pagedown'], description: 'a page down' },
+  { action: 'pageUp', keys: ['pageup'], description: 'a page up' },
+  { action: 'top', keys: ['home'], description: 'first step' },
+  { action: 'bottom', keys: ['end'], description: 'last step' },
   { action: 'confirm', keys: ['enter'], description: 'go there' },
   { action: 'dismiss', keys: ['escape', 'g', 'q'], description: 'close' },
 ];
@@ -59,14 +80,23 @@ export const LIST_KEYS: readonly Binding[] = [
 export const CONFIRM_KEYS: readonly Binding[] = [
   { action: 'confirm', keys: ['y'], description: 'yes' },
   { action: 'dismiss', keys: ['n', 'escape'], description: 'no / close' },
+  { action: 'sql', keys: ['s'], description: 'show or hide the SQL it will run' },
   { action: 'scrollDown', keys: ['↓', 'j'], description: 'scroll down' },
   { action: 'scrollUp', keys: ['↑', 'k'], description: 'scroll up' },
+  { action: 'pageDown', keys: ['pagedown'], description: 'page down' },
+  { action: 'pageUp', keys: ['pageup'], description: 'page up' },
+  { action: 'top', keys: ['home'], description: 'top' },
+  { action: 'bottom', keys: ['end'], description: 'bottom' },
 ];
 
 /** In an overlay that only shows something (help, SQL). */
 export const OVERLAY_KEYS: readonly Binding[] = [
   { action: 'scrollDown', keys: ['↓', 'j'], description: 'scroll down' },
   { action: 'scrollUp', keys: ['↑', 'k'], description: 'scroll up' },
+  { action: 'pageDown', keys: ['pagedown'], description: 'page down' },
+  { action: 'pageUp', keys: ['pageup'], description: 'page up' },
+  { action: 'top', keys: ['home'], description: 'top' },
+  { action: 'bottom', keys: ['end'], description: 'bottom' },
   { action: 'dismiss', keys: ['escape', 'q', '?', 's'], description: 'close' },
 ];
 
@@ -77,8 +107,13 @@ export const OVERLAY_KEYS: readonly Binding[] = [
 export const PRESENTER_KEYS: readonly Binding[] = [
   { action: 'next', keys: ['→', 'space', 'n'], description: 'next step' },
   { action: 'previous', keys: ['←', 'p'], description: 'previous step' },
+  { action: 'pageDown', keys: ['pagedown'], description: "the show's next page, or its next step (a clicker's \"next\")" },
+  { action: 'pageUp', keys: ['pageup'], description: "the show's previous page, or its previous step" },
   { action: 'run', keys: ['enter'], description: 'run the current step' },
   { action: 'jump', keys: ['g'], description: 'jump to a step' },
+  { action: 'allRows', keys: ['a'], description: 'every row of the result on the show, or the first rows again' },
+  { action: 'blank', keys: ['b'], description: 'blank the projected screen, or show it again' },
+  { action: 'talkClock', keys: ['t'], description: 'start the talk clock now (every timer from zero)' },
   { action: 'restore', keys: ['R'], description: 'open restore on the show' },
   { action: 'cancel', keys: ['ctrl+c'], description: 'cancel the running step' },
   { action: 'confirm', keys: ['y'], description: "answer yes to the show's question" },
@@ -114,6 +149,14 @@ function matches(name: string, input: string, key: Key): boolean {
       return input === ' ';
     case 'ctrl+c':
       return key.ctrl && input === 'c';
+    case 'pagedown':
+      return key.pageDown;
+    case 'pageup':
+      return key.pageUp;
+    case 'home':
+      return key.home;
+    case 'end':
+      return key.end;
     default:
       return !key.ctrl && !key.meta && input === name;
   }
@@ -133,8 +176,11 @@ export function actionFor(bindings: readonly Binding[], input: string, key: Key)
   return bindings.find((b) => b.keys.some((k) => matches(k, input, key)))?.action;
 }
 
+/** Keys as they are printed on a keyboard. */
+const PRINTED: Readonly<Record<string, string>> = { pagedown: 'PgDn', pageup: 'PgUp', home: 'Home', end: 'End' };
+
 export function keyLabel(binding: Binding): string {
-  return binding.keys.join(' ');
+  return binding.keys.map((k) => PRINTED[k] ?? k).join(' ');
 }
 
 /** The first key of an action, for a hint such as "R restore". */

@@ -25,3 +25,13 @@ export interface EngineInfo {
 export function stepById(show: ShowInfo, id: string): StepInfo | undefined {
   return id === show.restore.id ? show.restore : show.steps.find((s) => s.id === id);
 }
+
+/**
+ * How messages name a step: by its number in the show ("step 6"), or "restore". Never by its id,
+ * which is a runbook author's name ("scale-1000x") and need not be true for this run.
+ */
+export function stepLabel(show: ShowInfo, id: string): string {
+  if (id === show.restore.id) return 'restore';
+  const index = show.steps.findIndex((s) => s.id === id);
+  return index >= 0 ? `step ${index + 1}` : id;
+}

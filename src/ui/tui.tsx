@@ -6,9 +6,11 @@ import React from 'react';
 import type { CliOptions } from '../cli/args.js';
 import { ShowSession } from '../core/session.js';
 import { createEngine } from '../engine/create.js';
+import type { EngineKind } from '../engine/types.js';
 import { startPresenterServer, type PresenterServer } from '../presenter/server.js';
 import type { Runbook } from '../runbook/model.js';
 import type { ParamValue } from '../runbook/sql.js';
+import { renderRunbookText } from '../runbook/text.js';
 import { App } from './App.js';
 import { runFullScreen } from './screen.js';
 
@@ -17,6 +19,10 @@ export async function runTui(options: {
   params: Readonly<Record<string, ParamValue>>;
   options: CliOptions;
   stateDir: string;
+  /** The flags that select this engine and params, for the commands the screen names. */
+  flags?: string;
+  /** Rehearsal: the engine whose run it replays, whose words it speaks. */
+  speaksFor?: EngineKind;
 }): Promise<number> {
   const engine = await createEngine(options.options.engine, {
     runbook: options.runbook,
@@ -36,7 +42,8 @@ export async function runTui(options: {
   try {
     server = await startPresenterServer({
       stateDir: options.stateDir,
-      show: options.runbook,
+      // The words as they read on this engine with these params; the show sends them afresh as it goes.
+      show: renderRunbookText(options.runbook, { params: options.params, engine: engine.kind, flags: options.flags, speaksFor: options.speaksFor }),
       engine: { kind: engine.kind, note: engine.note },
       audience: options.options.audience,
     });
@@ -50,6 +57,8 @@ export async function runTui(options: {
       runbook={options.runbook}
       session={session}
       audience={options.options.audience}
+      flags={options.flags}
+      speaksFor={options.speaksFor}
       remote={server}
       initialMessage={[...(engine.warnings ?? []).map((w) => `warning: ${w}`), serverProblem].filter(Boolean).join(' · ') || undefined}
       onExit={(c) => (code = c)}

@@ -68,6 +68,14 @@ describe('demo (the binary)', () => {
     expect(stdout).not.toMatch(/\x1b\[\?1049h|\x1b\[\d*[ABCDHJK]/);
   });
 
+  it('stops at a failed step and names the restore command for the engine in use', () => {
+    const failing = MINIMAL.replace('equals: "100 * multiplier"', 'equals: "7 * multiplier"');
+    const dir = scratch({ 'runbook.yml': failing, 'sql/counts.sql': COUNTS_SQL });
+    const { code, stdout } = demo(['--rehearse', '--speed', '1000', '--param', 'multiplier=3', '--runbook', path.join(dir, 'runbook.yml')]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('Stopped at step 1/3 (counts). To return to the original data: demo restore --rehearse --param multiplier=3');
+  });
+
   it('exits 2 on bad flags and params, naming the problem', () => {
     expect(demo(['--engine', 'oracle'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--engine oracle: expected one of snowflake, local, rehearsal/) });
     expect(demo(['--bogus'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Unknown option '--bogus'/) });
@@ -75,6 +83,14 @@ describe('demo (the binary)', () => {
     expect(demo(['--rehearse', '--param', 'nope=1'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown param 'nope'/) });
     expect(demo(['--rehearse', '--submit-timeout', '0s'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--submit-timeout 0s: expected a duration above zero, e\.g\. --submit-timeout 15s/) });
     expect(demo(['--rehearse', '--lost-after', 'soon'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--lost-after soon: expected a duration above zero/) });
+  });
+
+  it('with no Snowflake configuration at all, points to the local engine, rehearsal and the README', () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'demo-cli-home-'));
+    const env = { HOME: empty, SNOWFLAKE_HOME: empty, SNOWFLAKE_ACCOUNT: '', SNOWFLAKE_DEFAULT_CONNECTION_NAME: '' };
+    const { code, stderr } = demo([], { env });
+    expect(code).toBe(2);
+    for (const pointer of ['demo --engine local', 'demo --rehearse', 'Going live on Snowflake']) expect(stderr).toContain(pointer);
   });
 
   it('runs the restore step without the TUI', () => {

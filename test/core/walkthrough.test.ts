@@ -48,6 +48,34 @@ describe('walkReducer', () => {
     expect(runOf(s, 'a')).toMatchObject({ status: 'cancelled', cancelRequested: false });
   });
 
+  it('gives every start its own run id, so an answer for an older run cannot pass for a newer one', () => {
+    let s = apply(start(), { type: 'started', stepId: 'restore', at: 1 });
+    const first = runOf(s, 'restore').runId!;
+    s = apply(s, { type: 'finished', stepId: 'restore', outcome: done, at: 2, runId: first });
+    s = apply(s, { type: 'started', stepId: 'a', at: 3 }, { type: 'finished', stepId: 'a', outcome: done, at: 4 });
+    s = apply(s, { type: 'started', stepId: 'restore', at: 5 });
+    const second = runOf(s, 'restore').runId!;
+    expect(second).toBeGreaterThan(first);
+    expect(runOf(s, 'restore')).toMatchObject({ status: 'running', attempts: 2, previousFinishedAt: 2 });
+    // A late answer for the first run is not this run's.
+    s = apply(s, { type: 'finished', stepId: 'restore', outcome: { ...done, status: 'failed' }, at: 6, runId: first });
+    expect(runOf(s, 'restore').status).toBe('running');
+    s = apply(s, { type: 'finished', stepId: 'restore', outcome: done, at: 7, runId: second });
+    expect(runOf(s, 'restore')).toMatchObject({ status: 'done', finishedAt: 7, runId: second, previousFinishedAt: undefined });
+    // Any number of times, from any state.
+    s = apply(s, { type: 'started', stepId: 'restore', at: 8 });
+    expect(runOf(s, 'restore')).toMatchObject({ status: 'running', attempts: 3, runId: second + 1 });
+  });
+
+  it('restarts the talk clock and every step timer when the presenter starts the talk', () => {
+    let s = apply(start(), { type: 'next', at: 5000 });
+    expect(timeOnStep(s, 'a', 9000)).toBe(5000);
+    s = apply(s, { type: 'talk-restarted', at: 9000 });
+    expect(s.startedAt).toBe(9000);
+    expect(timeOnStep(s, 'a', 10_000)).toBe(0);
+    expect(timeOnStep(s, 'b', 10_000)).toBe(1000);
+  });
+
   it('keeps the time spent on each step', () => {
     const s = apply(start(), { type: 'next', at: 5000 }, { type: 'previous', at: 8000 });
     expect(timeOnStep(s, 'b', 9000)).toBe(3000);

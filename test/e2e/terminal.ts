@@ -92,7 +92,7 @@ export class TerminalSession {
   }
 }
 
-export const KEY = { enter: '\r', escape: '\u001B', right: '\u001B[C', left: '\u001B[D', up: '\u001B[A', down: '\u001B[B', ctrlC: '\u0003' };
+export const KEY = { enter: '\r', escape: '\u001B', right: '\u001B[C', left: '\u001B[D', up: '\u001B[A', down: '\u001B[B', ctrlC: '\u0003', home: '\u001B[H', pageDown: '\u001B[6~' };
 
 /**
  * How a session must end: the alternate screen left, after which only `allowedAfter` may follow

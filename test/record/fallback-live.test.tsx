@@ -64,13 +64,15 @@ test('the fallback key after a failed live step shows the last recorded result, 
     await frameWhere(app, (f) => /✗ failed/.test(f), 10_000);
     app.stdin.write('f');
     const frame = await frameWhere(app, (f) => /RECORDED/.test(f), 10_000);
-    expect(frame).toMatch(/RECORDED \d{4}-\d\d-\d\d \d\d:\d\d · NOT LIVE/);
+    // It names the engine, the warehouse and the scale of what it shows, and when.
+    expect(frame).toMatch(/RECORDED \d{4}-\d\d-\d\d \d\d:\d\d on Snowflake( \S+)? · same params as this run · NOT LIVE/);
     expect(frame).toMatch(/100,000/);
     // What the key shows, from the session: the recorded live run, labelled as such.
     const fallback = session.fallback('counts')!;
     expect(fallback.recordedAt).toBe(recorded.entries[0]!.finishedAt);
     expect(fallback.queries[0]!.result).toMatchObject({ source: 'recorded', queryId: liveQueryId, rows: [['PATIENTS', 100000]] });
-    expect(fallback.notices[0]).toMatch(/^recorded .* on Snowflake, not live$/);
+    expect(fallback.notices[0]).toMatch(/^recorded .* on Snowflake( \S+)?, not live$/);
+    expect(fallback.origin).toMatchObject({ engine: 'snowflake', recordedAt: recorded.startedAt });
     // The failed attempt is recorded too (and never offered as a fallback).
     const entries = readRecording(session.recordingFile!)!.entries;
     expect(entries.map((e) => e.status)).toEqual(['done', 'failed']);

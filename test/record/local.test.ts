@@ -43,7 +43,7 @@ function blocks(stdout: string): Map<string, string> {
     const body = block
       .split('\n')
       .filter((line) => !/^\s+note: |^\s+\[\d+\/\d+\] /.test(line))
-      .map((line) => line.replace(/\[(LOCAL|REHEARSAL)\]/, '[SOURCE]'))
+      .map((line) => line.replace(/\[(LOCAL|REHEARSAL · from DuckDB)\]/, '[SOURCE]'))
       .join('\n');
     out.set(title, body.replace(/\n+(Stopped|All \d+ steps)[\s\S]*$/, ''));
   }
@@ -90,6 +90,12 @@ describe('a local run, recorded and replayed', () => {
     // Every replayed figure is labelled REHEARSAL, never LOCAL or LIVE.
     expect(rehearsal.stdout).not.toMatch(/\[(LOCAL|LIVE)\]/);
     expect(rehearsal.stdout).toMatch(/note: replayed from the local run of /);
+    // The comparison names the engine and the date that measured its figures, and estimates no
+    // credits from a DuckDB time.
+    expect(rehearsal.stdout).toMatch(/Load time +[\d.]+ m?s \(recorded \d{4}-\d\d-\d\d \d\d:\d\d on DuckDB\) \[REHEARSAL\]/);
+    expect(rehearsal.stdout).toMatch(/Cost during idle +.* \(mock\) \[REHEARSAL\]/);
+    expect(rehearsal.stdout).toContain('no credits: measured on DuckDB');
+    expect(rehearsal.stdout).not.toMatch(/Snowflake \(|credits \(estimate/);
     // Waiting compressed by --speed; a second of slack for start-up and the mock-only steps.
     expect(rehearsal.ms).toBeGreaterThanOrEqual(recordedMs / SPEED);
     expect(rehearsal.ms).toBeLessThan(recordedMs / SPEED + 3_000);
@@ -111,7 +117,7 @@ describe('a local run, recorded and replayed', () => {
         .split(/\n(?=── )/)
         .filter((block) => /stale: this step's SQL changed since it was recorded/.test(block))
         .map((block) => block.split('\n')[0]);
-      expect(stale).toEqual([expect.stringMatching(/Querying all of it in seconds/)]);
+      expect(stale).toEqual([expect.stringMatching(/Querying all 200K patients, timed/)]);
       expect(rehearsal.stdout).toMatch(/note: replayed from the local run of .*; stale: this step's SQL changed since it was recorded \(\d{4}-\d\d-\d\d \d\d:\d\d\); the figures are from the old SQL/);
     } finally {
       copy.remove();
@@ -129,7 +135,7 @@ describe('a local run, recorded and replayed', () => {
     expect(stdout).toContain(`(scale-1000x): **${formatDuration(scale.elapsedMs)}**`);
     const bench = recording.entries.find((e) => e.stepId === 'benchmarks')!;
     for (const q of bench.queries) expect(stdout).toContain(`| ${q.label} | ${formatCount(q.rowCount)} | ${formatDuration(q.elapsedMs)} | not measured |`);
-    expect(stdout).toMatch(/\| Data quality, proven at 100M \| ORPHANED_PRESCRIPTIONS\.VALUE \| 0 \| 0 \| ✓ \|/);
+    expect(stdout).toMatch(/\| Data quality, proven at 200K patients \| ORPHANED_PRESCRIPTIONS\.VALUE \| 0 \| 0 \| ✓ \|/);
     expect(stdout).toMatch(/\| RAW_PATIENTS_ORIGINAL \| 100,000 \|/);
     expect(stdout).toMatch(/\| Cost during idle \| not measured \|/);
     expect(stdout).toContain('demo restore --engine local');

@@ -229,13 +229,13 @@ describe('fallback', () => {
     expect(fallback.status).toBe('done');
     expect(fallback.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(fallback.queries[0]!.result).toMatchObject({ source: 'recorded', rows: [['PATIENTS', 1000]], queryId: expect.stringMatching(/^q-snowflake-/) });
-    expect(fallback.notices[0]).toMatch(/^recorded \d{4}-\d\d-\d\d \d\d:\d\d on Snowflake, not live$/);
+    expect(fallback.notices[0]).toMatch(/^recorded \d{4}-\d\d-\d\d \d\d:\d\d on Snowflake( \S+)?, not live$/);
     expect(live.fallback('never-run')).toBeUndefined();
     // The live show's estimate comes from the live run; a local show's from the local run.
     expect(live.expectedMs('counts')).toBeGreaterThanOrEqual(0);
     const local = new ShowSession(new ScriptedEngine('local'), resolveParams(runbook.params, 'local'), { runbook, stateDir });
     expect(local.fallback('counts')!.queries[0]!.result.rows).toEqual([['PATIENTS', 200]]);
-    expect(local.fallback('counts')!.notices[0]).toMatch(/on the local engine, not live$/);
+    expect(local.fallback('counts')!.notices[0]).toMatch(/on DuckDB, not live$/);
     await live.close();
     await local.close();
   });

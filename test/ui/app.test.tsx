@@ -7,16 +7,11 @@ import type { StepOutcome } from '../../src/core/runner.js';
 import { RehearsalEngine } from '../../src/engine/rehearsal.js';
 import type { ConnectionState, Engine, RunOptions, StatementRequest } from '../../src/engine/types.js';
 import { CONFIRM_KEYS, GLOBAL_KEYS, LIST_KEYS, OVERLAY_KEYS, SHOW_KEYS, type Action, type Binding } from '../../src/ui/keymap.js';
-import { frameWhere, has, KEYS, lacks, press, setup, stageRunbook, waitFor, type Setup } from './harness.js';
+import { frameWhere, has, KEYS, lacks, press, sequence, setup, stageRunbook, waitFor, type Setup } from './harness.js';
 
 let current: Setup | undefined;
 afterEach(() => current?.app.unmount());
 
-/** The bytes a terminal sends for a key named in the key map. */
-function sequence(name: string): string {
-  const named: Record<string, string> = { '→': KEYS.right, '←': KEYS.left, '↑': KEYS.up, '↓': KEYS.down, enter: KEYS.enter, escape: KEYS.escape, space: ' ', 'ctrl+c': KEYS.ctrlC };
-  return named[name] ?? name;
-}
 
 function start(options: Parameters<typeof setup>[0] = {}): Setup {
   current = setup(options);
@@ -32,6 +27,37 @@ const recorded: StepOutcome = {
 };
 
 type Scenario = (key: string) => Promise<void>;
+
+/** Presses each group of keys, then waits for what it must show: keys never race the screen. */
+async function steps(app: Setup['app'], ...moves: Array<[keys: string[], shows: string]>): Promise<string> {
+  let frame = '';
+  for (const [keys, shows] of moves) {
+    await press(app, ...keys);
+    frame = await frameWhere(app, has(shows));
+  }
+  return frame;
+}
+
+/** A result of 44 rows at 80×24, run, shown from its top. */
+async function longResult(): Promise<Setup['app']> {
+  const { app } = start({ text: stageRunbook({ manyRows: true }), size: { columns: 80, rows: 24 } });
+  await steps(app, [[KEYS.enter], '1-14/44 ↑↓']);
+  return app;
+}
+
+/** A destructive step's question with 30 changes at 80×24, open at its top. */
+async function longQuestion(): Promise<Setup['app']> {
+  const { app } = start({ text: stageRunbook({ changes: 30 }), size: { columns: 80, rows: 24 } });
+  await steps(app, [['n', 'n', KEYS.enter], '(1-13 of 32 ↑↓)']);
+  return app;
+}
+
+/** The help at 80×24, open at its top. */
+async function longHelp(): Promise<Setup['app']> {
+  const { app } = start({ size: { columns: 80, rows: 24 } });
+  await steps(app, [['?'], '(1-13 of']);
+  return app;
+}
 
 /** On a step, nothing open. */
 const SHOW: Partial<Record<Action, Scenario>> = {
@@ -56,22 +82,82 @@ const SHOW: Partial<Record<Action, Scenario>> = {
     const frame = await frameWhere(app, has('✓ done'));
     // The layer counts with separators, short form, bars and their checks, and where they came from.
     expect(frame).toMatch(/BRONZE RAW_PATIENTS\s+1,000 \(1K\)\s+█+ ✓/);
-    expect(frame).toMatch(/REHEARSAL · 20 ms · finished \d\d:\d\d:\d\d/);
+    // A rehearsal's figure says what it replays: here the runbook's mock.
+    expect(frame).toMatch(/REHEARSAL · mock · 20 ms · finished \d\d:\d\d:\d\d/);
   },
   async fallback(key) {
     const { app, session } = start();
     await press(app, key);
-    await frameWhere(app, has("'counts' has not failed"));
+    await frameWhere(app, has('this one has not'));
     await press(app, 'n', 'n', 'n', 'n', KEYS.enter);
-    await frameWhere(app, has('Step 5/7', '✗ failed', 'expectation not met'));
+    // Offered in the hints once it works.
+    await frameWhere(app, has('Step 5/7', '✗ failed', 'expectation not met', 'f fallback'));
     await press(app, key);
-    await frameWhere(app, has("no recording of this step yet ('broken')"));
+    await frameWhere(app, has('no recording of this step yet'));
     session.recordings.broken = recorded;
     await press(app, key);
     const frame = await frameWhere(app, has('RECORDED 2026-11-20 14:03 · NOT LIVE'));
     // The failure stays on screen, and the recorded figures say they are recorded.
     expect(frame).toContain('✗ expectation not met');
     expect(frame).toMatch(/N\n\s*─+\n\s*2/);
+  },
+  async pageDown(key) {
+    const app = await longResult();
+    // A page at a time, never past the end; at the end, the next step (what a clicker's "next" sends).
+    await steps(app, [[key], '14-27/44 ↑↓'], [[key, key], '31-44/44 ↑↓'], [[key], 'Step 2/7']);
+  },
+  async pageUp(key) {
+    const app = await longResult();
+    await steps(app, [[KEYS.end], '31-44/44 ↑↓'], [[key], '18-31/44 ↑↓'], [[key, key], '1-14/44 ↑↓'], [['n'], 'Step 2/7']);
+    // At the top of a step, the previous step (a clicker's "back").
+    await steps(app, [[key], 'Step 1/7']);
+  },
+  async top(key) {
+    const app = await longResult();
+    await steps(app, [[KEYS.end], '31-44/44 ↑↓'], [[key], '1-14/44 ↑↓']);
+  },
+  async bottom(key) {
+    const app = await longResult();
+    // Clamped: more presses past the end do not pile up, so one k scrolls back at once.
+    await steps(app, [[key], '31-44/44 ↑↓'], [['j', 'j', 'j', 'k'], '30-43/44 ↑↓']);
+  },
+  async allRows(key) {
+    const { app } = start({ text: stageRunbook({ benchRows: 20 }), size: { columns: 80, rows: 24 } });
+    await press(app, 'n', 'n', 'n', KEYS.enter);
+    let frame = await frameWhere(app, has('Step 4/7', '✓ done', '… 15 more rows (a shows them)'));
+    expect(frame).toContain('Drug 5');
+    expect(frame).not.toContain('Drug 6');
+    await press(app, key, KEYS.end);
+    frame = await frameWhere(app, has('Drug 20'));
+    expect(frame).not.toContain('more rows');
+    await press(app, key);
+    await frameWhere(app, has('… 15 more rows (a shows them)'));
+  },
+  async blank(key) {
+    const { app } = start();
+    await frameWhere(app, has('Step 1/7'));
+    await press(app, key);
+    await frameWhere(app, (f) => f.trim() === '');
+    // A dialog still shows (restore is always one key away), and the show comes back with the key.
+    await press(app, 'R');
+    await frameWhere(app, has('restore will:'));
+    await press(app, KEYS.escape);
+    await frameWhere(app, (f) => f.trim() === '');
+    await press(app, key);
+    await frameWhere(app, has('Step 1/7', 'We have data.'));
+  },
+  async talkClock(key) {
+    const clock = { t: 1_000_000 };
+    const { app } = start({ now: () => clock.t });
+    await frameWhere(app, has('00:00 / 10:00'));
+    clock.t += 65_000;
+    // The first step's target is a minute: its timer says it is over.
+    await frameWhere(app, has('01:05 / 10:00', '01:05 / 01:00 over'));
+    await press(app, key);
+    const frame = await frameWhere(app, has('00:00 / 10:00', 'talk clock started'));
+    // The step's own timer starts again too.
+    expect(frame).toContain('00:00 / 01:00');
+    expect(frame).not.toContain('over');
   },
   async jump(key) {
     const { app } = start();
@@ -83,24 +169,18 @@ const SHOW: Partial<Record<Action, Scenario>> = {
   async sql(key) {
     const { app } = start();
     await press(app, key);
-    const frame = await frameWhere(app, has("SQL of 'counts' on REHEARSAL"));
+    const frame = await frameWhere(app, has('SQL of step 1 on REHEARSAL'));
     expect(frame).toMatch(/-- 1\/1 \S*sql\/counts\.sql:2/);
     expect(frame).toContain("SELECT 'BRONZE' AS LAYER");
   },
   async scrollDown(key) {
-    const { app } = start({ text: stageRunbook({ manyRows: true }), size: { columns: 80, rows: 24 } });
-    await press(app, KEYS.enter);
-    await frameWhere(app, has('1-14/44 ↑↓'));
-    await press(app, key, key);
-    const frame = await frameWhere(app, has('3-16/44 ↑↓'));
-    expect(frame).not.toContain('REHEARSAL · 20 ms');
+    const app = await longResult();
+    const frame = await steps(app, [[key, key], '3-16/44 ↑↓']);
+    expect(frame).not.toContain('REHEARSAL · mock · 20 ms');
   },
   async scrollUp(key) {
-    const { app } = start({ text: stageRunbook({ manyRows: true }), size: { columns: 80, rows: 24 } });
-    await press(app, KEYS.enter, KEYS.down, KEYS.down, KEYS.down);
-    await frameWhere(app, has('4-17/44 ↑↓'));
-    await press(app, key);
-    await frameWhere(app, has('3-16/44 ↑↓'));
+    const app = await longResult();
+    await steps(app, [[KEYS.down, KEYS.down, KEYS.down], '4-17/44 ↑↓'], [[key], '3-16/44 ↑↓']);
   },
   async help(key) {
     const { app } = start({ size: { columns: 100, rows: 50 } });
@@ -123,11 +203,21 @@ const SHOW: Partial<Record<Action, Scenario>> = {
 /** Anywhere, over anything. */
 const GLOBAL: Partial<Record<Action, Scenario>> = {
   async cancel(key) {
-    const { app, exitCode } = start({ text: stageRunbook({ scale: '30s' }) });
+    const clock = { t: 1_000_000 };
+    const { app, exitCode } = start({ text: stageRunbook({ scale: '30s' }), now: () => clock.t });
     await press(app, 'n', 'n', KEYS.enter, 'y');
     await frameWhere(app, has('running', 'RUNNING'));
     await press(app, key);
-    await frameWhere(app, has('– cancelled', 'Ctrl-C again to quit'));
+    // The "cancelling…" line gives way to the news once the cancel is done; the fallback is offered.
+    let frame = await frameWhere(app, has('– cancelled', '– step 3 cancelled after'));
+    expect(frame).not.toContain('cancelling');
+    expect(frame).toContain('f fallback');
+    // A second Ctrl-C long after the first does not quit: it asks again, with its window.
+    clock.t += 8000;
+    await press(app, key);
+    frame = await frameWhere(app, has('press Ctrl-C again within 3 s to quit'));
+    expect(exitCode()).toBeUndefined();
+    clock.t += 1000;
     await press(app, key);
     await waitFor(() => exitCode() === 130);
   },
@@ -147,19 +237,17 @@ const GLOBAL: Partial<Record<Action, Scenario>> = {
       await press(app, KEYS.escape);
       await frameWhere(app, lacks('restore will:'));
     }
-    // While a step runs: offer to cancel it first; y cancels, then restore is one more y away.
+    // While a step runs: one yes cancels it and restores once it has really stopped.
     await press(app, 'n', 'n', KEYS.enter, 'y');
     await frameWhere(app, has('RUNNING'));
     await press(app, key);
-    frame = await frameWhere(app, has("'scale' is running: cancel it and restore?"));
+    frame = await frameWhere(app, has('Step 3 is running: cancel it and restore?'));
     expect(frame).toContain("'Scale the data a thousand times over' is still running (statement 1/1)");
-    await press(app, 'y');
-    await frameWhere(app, has('restore will:'));
-    await frameWhere(app, lacks('RUNNING'));
     await press(app, 'y');
     frame = await frameWhere(app, has('✓ Restored and verified'));
     expect(frame).toMatch(/Verified counts:[^\n]*\n[^\n]*BRONZE RAW_PATIENTS\s+1,000 \(1K\)\s+█+ ✓/);
     expect(frame).toMatch(/✓ 1\/3 CREATE OR REPLACE TABLE T CLONE T_ORIGINAL/);
+    await frameWhere(app, has('3. Scale', '– cancelled'));
   },
 };
 
@@ -180,6 +268,30 @@ const LIST: Partial<Record<Action, Scenario>> = {
     await press(app, 'g', KEYS.down, key);
     await frameWhere(app, (f) => f.includes('Step 2/7') && !f.includes('Jump to a step'));
   },
+  async pageDown(key) {
+    const { app } = start();
+    await press(app, 'g');
+    await frameWhere(app, has('Jump to a step'));
+    await press(app, key, KEYS.enter);
+    await frameWhere(app, has('Step 7/7'));
+  },
+  async pageUp(key) {
+    const { app } = start();
+    await press(app, 'g');
+    await frameWhere(app, has('Jump to a step'));
+    await press(app, KEYS.end, key, KEYS.enter);
+    await frameWhere(app, has('Step 1/7'));
+  },
+  async top(key) {
+    const { app } = start();
+    await press(app, 'n', 'n', 'g', key, KEYS.enter);
+    await frameWhere(app, (f) => f.includes('Step 1/7') && !f.includes('Jump to a step'));
+  },
+  async bottom(key) {
+    const { app } = start();
+    await press(app, 'g', key, KEYS.enter);
+    await frameWhere(app, has('Step 7/7'));
+  },
   async dismiss(key) {
     const { app } = start();
     await press(app, 'g', KEYS.down);
@@ -197,7 +309,9 @@ const CONFIRM: Partial<Record<Action, Scenario>> = {
     await press(app, 'n', 'n', KEYS.enter);
     const frame = await frameWhere(app, has("Run 'Scale the data a thousand times over'? It is destructive."));
     expect(frame).toContain('- Replaces the patients table with copies');
-    expect(frame).toContain('1 statement, in the background (you may move on):');
+    // The SQL on request, not a truncated line of it.
+    expect(frame).toContain('1 statement, in the background (you may move on) · s shows the SQL');
+    expect(frame).not.toContain('CREATE OR REPLACE');
     await press(app, key);
     await frameWhere(app, has('3. Scale', '✓ done'));
     // Running it again asks again, and says it ran before.
@@ -213,38 +327,60 @@ const CONFIRM: Partial<Record<Action, Scenario>> = {
     expect(frame).not.toContain('✓ done');
     expect(frame).toContain('enter runs this step on the REHEARSAL engine (asks first)');
   },
-  async scrollDown(key) {
-    const { app } = start({ text: stageRunbook({ changes: 30 }), size: { columns: 80, rows: 24 } });
+  async sql(key) {
+    const { app } = start();
     await press(app, 'n', 'n', KEYS.enter);
-    await frameWhere(app, has('(1-13 of 33 ↑↓)'));
-    await press(app, key, key);
-    const frame = await frameWhere(app, has('(3-15 of 33 ↑↓)'));
+    await frameWhere(app, has('s shows the SQL'));
+    await press(app, key);
+    const frame = await frameWhere(app, has('s hides the SQL', 'CREATE OR REPLACE TABLE T AS SELECT 1 AS X'));
+    expect(frame).toMatch(/-- 1\/1 \S*runbook\.yml:\d+/);
+    await press(app, key);
+    await frameWhere(app, (f) => f.includes('s shows the SQL') && !f.includes('CREATE OR REPLACE'));
+  },
+  async scrollDown(key) {
+    const frame = await steps(await longQuestion(), [[key, key], '(3-15 of 32 ↑↓)']);
     expect(frame).toContain('- Change 13');
   },
   async scrollUp(key) {
-    const { app } = start({ text: stageRunbook({ changes: 30 }), size: { columns: 80, rows: 24 } });
-    await press(app, 'n', 'n', KEYS.enter, KEYS.down, KEYS.down);
-    await frameWhere(app, has('(3-15 of 33 ↑↓)'));
-    await press(app, key);
-    await frameWhere(app, has('(2-14 of 33 ↑↓)'));
+    await steps(await longQuestion(), [[KEYS.down, KEYS.down], '(3-15 of 32 ↑↓)'], [[key], '(2-14 of 32 ↑↓)']);
+  },
+  async pageDown(key) {
+    await steps(await longQuestion(), [[key], '(13-25 of 32 ↑↓)'], [[key, key], '(20-32 of 32 ↑↓)']);
+  },
+  async pageUp(key) {
+    await steps(await longQuestion(), [[KEYS.end, key], '(8-20 of 32 ↑↓)']);
+  },
+  async top(key) {
+    await steps(await longQuestion(), [[KEYS.end], '(20-32 of 32 ↑↓)'], [[key], '(1-13 of 32 ↑↓)']);
+  },
+  async bottom(key) {
+    // Clamped at the end: one k scrolls back at once.
+    await steps(await longQuestion(), [[key, 'j', 'j', 'k'], '(19-31 of 32 ↑↓)']);
   },
 };
 
 /** In an overlay that only shows something: the help, at a size where it scrolls. */
 const OVERLAY: Partial<Record<Action, Scenario>> = {
   async scrollDown(key) {
-    const { app } = start({ size: { columns: 80, rows: 24 } });
-    await press(app, '?');
-    await frameWhere(app, has('(1-13 of'));
-    await press(app, key);
-    await frameWhere(app, has('(2-14 of'));
+    await steps(await longHelp(), [[key], '(2-14 of']);
   },
   async scrollUp(key) {
-    const { app } = start({ size: { columns: 80, rows: 24 } });
-    await press(app, '?', KEYS.down, KEYS.down);
-    await frameWhere(app, has('(3-15 of'));
+    await steps(await longHelp(), [[KEYS.down, KEYS.down], '(3-15 of'], [[key], '(2-14 of']);
+  },
+  async pageDown(key) {
+    await steps(await longHelp(), [[key], '(13-25 of']);
+  },
+  async pageUp(key) {
+    await steps(await longHelp(), [[KEYS.pageDown, KEYS.pageDown, key], '(13-25 of']);
+  },
+  async top(key) {
+    await steps(await longHelp(), [[KEYS.pageDown], '(13-25 of'], [[key], '(1-13 of']);
+  },
+  async bottom(key) {
+    const app = await longHelp();
     await press(app, key);
-    await frameWhere(app, has('(2-14 of'));
+    const frame = await frameWhere(app, (f) => /\((\d+)-(\d+) of \2 /.test(f));
+    expect(frame).toContain('In a question');
   },
   async dismiss(key) {
     const { app } = start();
@@ -347,12 +483,23 @@ describe('the show on screen', () => {
     expect(frame).toContain('Next: 2. The architecture');
   });
 
-  it('hides the talking points from the audience with --audience', async () => {
-    const { app } = start({ audience: true });
-    const frame = await frameWhere(app, has('Step 1/7'));
+  it('hides the talking points, the timers, "over" and the key hints from the audience with --audience', async () => {
+    const clock = { t: 1_000_000 };
+    const { app } = start({ audience: true, now: () => clock.t, text: stageRunbook({ changes: 3 }) });
+    let frame = await frameWhere(app, has('Step 1/7'));
     expect(frame).not.toContain('We have data.');
     expect(frame).not.toContain('PAUSE');
     expect(frame).toContain('1. Counts per layer');
+    clock.t += 11 * 60_000;
+    await press(app, KEYS.enter);
+    frame = await frameWhere(app, has('✓ done'));
+    for (const hidden of ['00:00', '11:00', '/ 10:00', '/ 01:00', 'over', '→ next', 'enter runs', 'R restore', '? help']) expect(frame).not.toContain(hidden);
+    // A destructive step's confirmation: one line of what it changes, the SQL only on request.
+    await press(app, 'n', 'n', KEYS.enter);
+    frame = await frameWhere(app, has('It is destructive'));
+    expect(frame).toContain('It will: Change 0; Change 1; Change 2');
+    expect(frame).toContain('SQL on request');
+    expect(frame).not.toContain('CREATE OR REPLACE');
   });
 
   it("says the engine's note (which recording a rehearsal replays) on every screen", async () => {
@@ -373,8 +520,8 @@ describe('the show on screen', () => {
     expect(frame).toContain('no estimate');
     // Another step cannot start meanwhile: the engine has one connection.
     await press(app, KEYS.enter);
-    await frameWhere(app, has("'scale' is still running: wait for it, or Ctrl-C to cancel it"));
-    frame = await frameWhere(app, has("✓ 'scale' done after"), 3000);
+    await frameWhere(app, has('step 3 is still running: wait for it, or Ctrl-C to cancel it'));
+    frame = await frameWhere(app, has('✓ step 3 done after'), 3000);
     expect(frame).toMatch(/done after \d+ ms: Scale the data a thousand times over/);
   });
 
@@ -390,7 +537,7 @@ describe('the show on screen', () => {
     const { app } = start({ size: { columns: 120, rows: 40 } });
     await press(app, 'n', 'n', 'n', 'n', 'n');
     let frame = await frameWhere(app, has('Step 6/7'));
-    expect(frame).toContain("not measured yet (run 'scale')");
+    expect(frame).toContain('not measured yet (run step 3)');
     expect(frame).toContain('“4-6 hours” [1]');
     expect(frame).toContain('[1] source: vendor estimate');
     expect(frame).toContain('[2] source: seed document');
@@ -400,9 +547,75 @@ describe('the show on screen', () => {
     await press(app, 'g', KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
     frame = await frameWhere(app, has('Step 6/7', '150 ms · REHEARSAL'));
     // Measured next to the claims, as bars: ours in full blocks, the claimed range in shades.
-    expect(frame).toMatch(/Snowflake \(rehearsal\)\s+█ 150 ms measured · REHEARSAL/);
+    // Our column names what filled it: in a rehearsal without recordings, the runbook's mock.
+    expect(frame).toMatch(/\s+mock\s+Fabric\s+Traditional DB/);
+    expect(frame).toMatch(/mock\s+█ 150 ms mock · REHEARSAL/);
+    expect(frame).not.toContain('Snowflake');
     expect(frame).toMatch(/Fabric\s+░+▒* “4-6 hours” claim/);
     expect(frame).toMatch(/Traditional DB\s+░+▒+ “8-12 hours” claim/);
+  });
+
+  it('restores afresh every time: from an idle step, during a running step, after a restore; each result its own run', async () => {
+    const { RehearsalEngine } = await import('../../src/engine/rehearsal.js');
+    const { EngineError } = await import('../../src/engine/types.js');
+    // The second restore fails: the screen must say so, not show the first one's green tick.
+    let restores = 0;
+    class FlakyRestore extends RehearsalEngine {
+      override async run(...args: Parameters<RehearsalEngine['run']>) {
+        const [request] = args;
+        if (request.stepId === 'restore' && request.index === 0 && ++restores === 2) throw new EngineError('the disk is full');
+        return super.run(...args);
+      }
+    }
+    const { app } = start({ engine: new FlakyRestore(), text: stageRunbook({ scale: '30s', restore: '200ms' }), size: { columns: 100, rows: 40 } });
+    // 1. From an idle step.
+    await press(app, 'R');
+    await frameWhere(app, has('restore will:'));
+    await press(app, 'y');
+    let frame = await frameWhere(app, has('✓ Restored and verified'));
+    const firstStarted = /started (\d\d:\d\d:\d\d)/.exec(frame)?.[1];
+    expect(firstStarted).toBeDefined();
+    await press(app, KEYS.escape);
+    // 2. During a running step: cancelled first, then this restore runs, and it fails.
+    await press(app, 'n', 'n', KEYS.enter, 'y');
+    await frameWhere(app, has('RUNNING'));
+    await press(app, 'R');
+    await frameWhere(app, has('cancel it and restore?'));
+    await press(app, 'y');
+    frame = await frameWhere(app, has('✗ Restore', 'the disk is full'));
+    expect(frame).not.toContain('✓ Restored and verified');
+    expect(frame).toContain('Restore failed: Restore the base data');
+    await frameWhere(app, has('3. Scale', '– cancelled'));
+    // 3. After a restore: y tries again, and this run's result replaces the failure.
+    await press(app, 'y');
+    frame = await frameWhere(app, has('✓ Restored and verified'));
+    expect(frame).not.toContain('the disk is full');
+    await press(app, KEYS.escape, 'R');
+    frame = await frameWhere(app, has('restore will:', 'The last restore: done at', 'This one runs afresh'));
+    await press(app, 'y');
+    await frameWhere(app, has('✓ Restored and verified'));
+    expect(restores).toBe(4);
+  });
+
+  it("labels a step's previous result while it runs again, and hides that run's notes", async () => {
+    const { app } = start({ text: stageRunbook({ scale: '400ms' }) });
+    await press(app, 'n', 'n', KEYS.enter, 'y');
+    await frameWhere(app, has('✓ done', 'REHEARSAL · mock · 400 ms'));
+    await press(app, KEYS.enter, 'y');
+    const frame = await frameWhere(app, has('running', 'PREVIOUS RUN, not this one: REHEARSAL · mock · 400 ms'));
+    expect(frame).toContain('RAW_PATIENTS');
+    await frameWhere(app, (f) => f.includes('✓ done') && !f.includes('PREVIOUS RUN'));
+  });
+
+  it('says a step limited to another engine has nothing to run here, instead of "enter runs this step"', async () => {
+    const { RehearsalEngine } = await import('../../src/engine/rehearsal.js');
+    const engine = new RehearsalEngine();
+    Object.defineProperty(engine, 'kind', { value: 'local' });
+    const text = stageRunbook().replace('    title: A check that fails\n', '    title: A check that fails\n    engines: [snowflake]\n');
+    const { app } = start({ engine, text });
+    await press(app, 'g', KEYS.end, KEYS.up, KEYS.up, KEYS.enter);
+    const frame = await frameWhere(app, has('Step 5/7', 'this step runs on Snowflake only: nothing to run on the LOCAL · DUCKDB engine'));
+    expect(frame).not.toContain('enter runs this step');
   });
 
   it('draws the architecture with the latest counts and says where they came from', async () => {
@@ -415,7 +628,7 @@ describe('the show on screen', () => {
     await frameWhere(app, has('✓ done'));
     await press(app, 'n');
     frame = await frameWhere(app, has('Step 2/7', 'RAW_PATIENTS 1K'));
-    expect(frame).toMatch(/counts: REHEARSAL, from 'Counts per layer' at \d\d:\d\d:\d\d/);
+    expect(frame).toMatch(/counts: REHEARSAL · mock, from 'Counts per layer' at \d\d:\d\d:\d\d/);
     await press(app, KEYS.enter);
     frame = await frameWhere(app, has('RAW_PATIENTS 100M'));
     expect(frame).toContain("from 'The architecture'");

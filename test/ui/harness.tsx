@@ -15,6 +15,10 @@ import { App } from '../../src/ui/App.js';
 import { scratch } from '../helpers.js';
 
 export const KEYS = {
+  pageDown: '\u001B[6~',
+  pageUp: '\u001B[5~',
+  home: '\u001B[H',
+  end: '\u001B[F',
   right: '\u001B[C',
   left: '\u001B[D',
   down: '\u001B[B',
@@ -24,12 +28,22 @@ export const KEYS = {
   ctrlC: '\u0003',
 };
 
+/** The bytes a terminal sends for a key as the key map names it. */
+export function sequence(name: string): string {
+  const named: Record<string, string> = {
+    '→': KEYS.right, '←': KEYS.left, '↑': KEYS.up, '↓': KEYS.down, enter: KEYS.enter, escape: KEYS.escape, space: ' ', 'ctrl+c': KEYS.ctrlC,
+    pagedown: KEYS.pageDown, pageup: KEYS.pageUp, home: KEYS.home, end: KEYS.end,
+  };
+  return named[name] ?? name;
+}
+
 /**
  * The test show: layer counts, the architecture, a long destructive scale, benchmarks, a step that
  * fails its check, the comparison, a step with only talk, and a restore with verified counts.
  */
-export function stageRunbook(options: { scale?: string; restore?: string; manyRows?: boolean; changes?: number } = {}): string {
+export function stageRunbook(options: { scale?: string; restore?: string; manyRows?: boolean; changes?: number; benchRows?: number } = {}): string {
   const extraRows = options.manyRows ? Array.from({ length: 40 }, (_, i) => `        - [GOLD, V_EXTRA_${i}, ${i * 1000}]`).join('\n') : '';
+  const drugs = Array.from({ length: options.benchRows ?? 1 }, (_, i) => (i === 0 ? '[Atorvastatin, 57853200.5]' : `[Drug ${i + 1}, ${1000 - i}]`)).join(', ');
   const changes = options.changes
     ? `[${Array.from({ length: options.changes }, (_, i) => `"Change ${i}"`).join(', ')}]`
     : '[Replaces the patients table with copies]';
@@ -84,7 +98,7 @@ ${extraRows}
         mock: { duration: 40ms, columns: [N], rows: [[6211000]] }
       - label: Top drugs
         inline: SELECT 2 AS N
-        mock: { duration: 80ms, columns: [DRUG, TOTAL_GBP], rows: [[Atorvastatin, 57853200.5]] }
+        mock: { duration: 80ms, columns: [DRUG, TOTAL_GBP], rows: [${drugs}] }
   - id: broken
     title: A check that fails
     inline: SELECT 1 AS N

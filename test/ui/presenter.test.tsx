@@ -14,7 +14,7 @@ import { ensurePrivateDir, privateDirProblem } from '../../src/presenter/private
 import { socketDir, socketPath, type RemoteCommand } from '../../src/presenter/protocol.js';
 import { startPresenterServer, type PresenterServer } from '../../src/presenter/server.js';
 import { PRESENTER_KEYS, type Action } from '../../src/ui/keymap.js';
-import { frameWhere, has, KEYS, lacks, loadStage, press, setup, stageRunbook, waitFor, type Setup } from './harness.js';
+import { frameWhere, has, KEYS, lacks, loadStage, press, sequence, setup, stageRunbook, waitFor, type Setup } from './harness.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -122,8 +122,6 @@ async function stage(options: { audience?: boolean; text?: string } = {}) {
 
 type Scenario = (key: string, s: Awaited<ReturnType<typeof stage>>) => Promise<void>;
 
-const sequence = (name: string) =>
-  ({ '→': KEYS.right, '←': KEYS.left, '↑': KEYS.up, '↓': KEYS.down, enter: KEYS.enter, escape: KEYS.escape, space: ' ', 'ctrl+c': KEYS.ctrlC })[name] ?? name;
 
 const CONSOLE: Partial<Record<Action, Scenario>> = {
   async next(key, { show, console: c }) {
@@ -184,6 +182,38 @@ const CONSOLE: Partial<Record<Action, Scenario>> = {
     await press(c, key);
     await frameWhere(c, has('• We have data.'));
   },
+  async pageDown(key, { show, console: c }) {
+    // A clicker on the presenter's laptop: its "next" moves the show on when there is nothing more to page.
+    await press(c, key);
+    await frameWhere(show.app, has('Step 2/7'));
+    await frameWhere(c, has('Step 2/7'));
+  },
+  async pageUp(key, { show, console: c }) {
+    await press(c, 'n');
+    await frameWhere(show.app, has('Step 2/7'));
+    await press(c, key);
+    await frameWhere(show.app, has('Step 1/7'));
+  },
+  async allRows(key, { show, console: c }) {
+    await press(c, 'n', 'n', 'n', KEYS.enter);
+    await frameWhere(show.app, has('Step 4/7', '✓ done'));
+    await press(c, key);
+    // The stage show's answers fit: the toggle is acknowledged without changing them.
+    await frameWhere(show.app, has('Atorvastatin'));
+  },
+  async blank(key, { show, console: c }) {
+    await press(c, key);
+    await frameWhere(show.app, (f) => f.trim() === '');
+    await frameWhere(c, has('the projected screen is BLANK (b shows it)'));
+    await press(c, key);
+    await frameWhere(show.app, has('Step 1/7'));
+    await frameWhere(c, lacks('BLANK'));
+  },
+  async talkClock(key, { show, console: c }) {
+    await press(c, key);
+    await frameWhere(show.app, has('talk clock started'));
+    await frameWhere(c, has('talk clock started', '00:00 / 10:00'));
+  },
   async quit(key, { show, console: c }) {
     await press(c, key);
     await new Promise((r) => setTimeout(r, 100));
@@ -220,7 +250,30 @@ describe('the presenter console', () => {
     await press(c, 'n', 'n', KEYS.enter, 'y');
     await frameWhere(c, has('Scale the data', 'RUNNING', 'no estimate'));
     await press(c, 'n', KEYS.enter);
-    await frameWhere(c, has("'scale' is still running"));
+    await frameWhere(c, has('step 3 is still running'));
+  });
+
+  it("says what the show's dialog really is: a question it can answer, or a restore it follows", async () => {
+    const { show, console: c } = await stage({ text: stageRunbook({ restore: '600ms' }) });
+    await press(c, 'R');
+    await frameWhere(c, has('The show asks (y yes · esc no/close): Restore: Restore the base data'));
+    await press(c, 'y');
+    await frameWhere(show.app, has('Restoring:'));
+    // Following the restore is not a question: y has nothing to answer.
+    await frameWhere(c, has('The show shows (esc closes): Restoring: Restore the base data'));
+    await press(c, 'y');
+    await frameWhere(c, has('the show is not asking anything'));
+    await frameWhere(c, has('The show shows (esc closes): Restored: Restore the base data'));
+    // R again asks afresh, on both screens.
+    await press(c, 'R');
+    await frameWhere(c, has('The show asks (y yes · esc no/close): Restore: Restore the base data'));
+    await frameWhere(show.app, has('The last restore: done at'));
+  });
+
+  it("shows the show's words as rendered for this run", async () => {
+    const text = stageRunbook().replace('title: Counts per layer', 'title: "Counts at {{ 100 * multiplier }} patients"');
+    const { console: c } = await stage({ text });
+    await frameWhere(c, has('1. Counts at 1,000 patients'));
   });
 
   it('keeps how to leave and how to answer in its hints on a narrow terminal', () => {

@@ -258,7 +258,8 @@ export function loadConnection(request: ConnectionRequest = {}): LoadedConnectio
       throw new UsageError(
         `no Snowflake connection '${name}': ${file} does not exist. ` +
           `Create it with a [${name}] section (account, user, authenticator, …), set SNOWFLAKE_HOME, ` +
-          'or set SNOWFLAKE_ACCOUNT and SNOWFLAKE_USER',
+          'or set SNOWFLAKE_ACCOUNT and SNOWFLAKE_USER (README, "Going live on Snowflake"). ' +
+          'No account at hand? `demo --engine local` runs the whole show on DuckDB on this machine, `demo --rehearse` replays it',
       );
     }
     const files = [connectionsFile?.file, configFile?.file].filter(Boolean).join(' or ');

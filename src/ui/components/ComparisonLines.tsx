@@ -5,19 +5,13 @@
  */
 import { Text } from 'ink';
 import React from 'react';
-import { claimRangeMs, oursCell, type ComparisonCell } from '../../core/comparison.js';
+import { comparisonView, type ComparisonCell, type StepsInfo } from '../../core/comparison.js';
 import type { StepOutcome } from '../../core/runner.js';
 import type { EngineKind } from '../../engine/types.js';
 import type { Comparison } from '../../runbook/schema.js';
 import { clip, oneLine, wrap } from '../text.js';
 import { color } from '../theme.js';
 import type { Line } from './ResultLines.js';
-
-
-/** Our column says which engine measured it: a DuckDB timing is not a Snowflake one. */
-export function oursTitle(engine: EngineKind): string {
-  return engine === 'snowflake' ? 'Snowflake (this run)' : engine === 'local' ? 'DuckDB here (this run)' : 'Snowflake (rehearsal)';
-}
 
 function kindColor(cell: ComparisonCell) {
   return color(cell.kind === 'measured' ? 'measured' : cell.kind === 'estimate' ? 'warn' : cell.kind === 'missing' ? 'muted' : 'claim');
@@ -28,10 +22,11 @@ export function comparisonLines(
   outcomes: Readonly<Record<string, StepOutcome | undefined>>,
   params: Readonly<Record<string, string | number>>,
   width: number,
-  engine: EngineKind = 'snowflake',
+  engine: EngineKind,
+  steps: StepsInfo = {},
 ): Line[] {
-  const OURS = oursTitle(engine);
-  const ours = comparison.rows.map((row) => oursCell(row, outcomes, params));
+  const view = comparisonView(comparison, outcomes, params, engine, steps);
+  const ours = view.cells;
   // Every distinct claim source gets a footnote number, listed under the table.
   const sources: string[] = [];
   const note = (source?: string) => {
@@ -42,7 +37,7 @@ export function comparisonLines(
   const claimText = (value: string, source?: string) => `“${oneLine(value)}”${note(source)}`;
   const oursText = (cell: ComparisonCell) =>
     cell.kind === 'claim' ? claimText(cell.text) : `${cell.text}${cell.source ? ` · ${cell.source}` : ''}`;
-  const headers = ['', OURS, ...comparison.competitors];
+  const headers = ['', view.oursTitle, ...comparison.competitors];
   const body = comparison.rows.map((row, i) => [
     oneLine(row.feature),
     oursText(ours[i]!),
@@ -59,11 +54,22 @@ export function comparisonLines(
     widths[widest] = widths[widest]! - 1;
   }
   const sep = ' '.repeat(gap);
-  const lines: Line[] = [
+  const lines: Line[] = [];
+  // Figures and claims at different scales: both scales first, before any figure is read.
+  if (view.scale) {
+    lines.push(
+      ...wrap(`Scale: our figures ${view.scale.ours}; the others' claims ${view.scale.claims}.`, width).map((piece, i) => (
+        <Text key={`scale${i}`} color={color('warn')} wrap="truncate">
+          {piece}
+        </Text>
+      )),
+    );
+  }
+  lines.push(
     <Text key="h" bold color={color('accent')} wrap="truncate">
       {headers.map((h, c) => clip(h, widths[c]!).padEnd(widths[c]!)).join(sep)}
     </Text>,
-  ];
+  );
   body.forEach((row, r) => {
     const cells = row.map((text, c) => wrap(text, widths[c]!));
     const height = Math.max(...cells.map((c) => c.length));
@@ -90,7 +96,7 @@ export function comparisonLines(
   lines.push(
     <Text key="legend" wrap="truncate">
       <Text color={color('measured')} bold>
-        bold: measured in this run
+        {`bold: ${view.oursTitle}`}
       </Text>
       <Text color={color('muted')}> · </Text>
       <Text color={color('warn')} italic>
@@ -103,51 +109,56 @@ export function comparisonLines(
     </Text>,
   );
 
-  // Bars: wherever we measured a time and the others claim one, the picture says it.
-  comparison.rows.forEach((row, r) => {
-    const cell = ours[r]!;
-    if (cell.ms === undefined) return;
-    const claims = comparison.competitors
-      .map((c) => ({ name: c, value: row.others[c]?.value ?? '', range: claimRangeMs(row.others[c]?.value ?? '') }))
-      .filter((c) => c.range !== undefined);
-    if (claims.length === 0) return;
-    const label = Math.min(24, Math.max(OURS.length, ...claims.map((c) => c.name.length)));
-    const max = Math.max(cell.ms, ...claims.map((c) => c.range!.high));
-    const barWidth = Math.max(4, width - label - 30);
-    const cells = (ms: number) => Math.max(ms > 0 ? 1 : 0, Math.round((ms / max) * barWidth));
-    lines.push(<Text key={`b${r}`}> </Text>);
+  // Bars: wherever we measured a time and the others claim one, at one scale (time) or in rows/s.
+  for (const b of view.bars) {
+    const label = Math.min(40, Math.max(b.label.length, ...comparison.competitors.map((c) => c.length)));
+    const max = Math.max(b.ours.value, ...b.claims.map((c) => c.high));
+    const cell = ours[b.row]!;
+    const oursNote = ` ${cell.origin?.engine === 'mock' ? 'mock' : 'measured'}${cell.source ? ` · ${cell.source}` : ''}`;
+    // The bars take what the words leave: the figures are read, the bars only compared.
+    const words = Math.max(b.ours.text.length + oursNote.length, ...b.claims.map((c) => oneLine(c.text).length));
+    const barWidth = Math.max(4, width - label - 3 - words);
+    const cells = (value: number) => Math.max(value > 0 ? 1 : 0, Math.round((value / max) * barWidth));
+    lines.push(<Text key={`b${b.row}`}> </Text>);
     lines.push(
-      <Text key={`b${r}-t`} bold wrap="truncate">
-        {clip(`${oneLine(row.feature)} — time, shorter is better`, width)}
+      <Text key={`b${b.row}-t`} bold wrap="truncate">
+        {clip(oneLine(b.title), width)}
       </Text>,
     );
     lines.push(
-      <Text key={`b${r}-o`} wrap="truncate">
-        {clip(OURS, label).padEnd(label)}{'  '}
-        <Text color={color('measured')}>{'█'.repeat(cells(cell.ms))}</Text>{' '}
+      <Text key={`b${b.row}-o`} wrap="truncate">
+        {clip(b.label, label).padEnd(label)}{'  '}
+        <Text color={color('measured')}>{'█'.repeat(cells(b.ours.value))}</Text>{' '}
         <Text color={color('measured')} bold>
-          {cell.text}
+          {b.ours.text}
         </Text>
-        <Text color={color('muted')}> measured{cell.source ? ` · ${cell.source}` : ''}</Text>
+        <Text color={color('muted')}>{oursNote}</Text>
       </Text>,
     );
-    for (const c of claims) {
-      const low = cells(c.range!.low);
-      const high = Math.max(low, cells(c.range!.high));
+    for (const c of b.claims) {
+      const low = cells(c.low);
+      const high = Math.max(low, cells(c.high));
       lines.push(
-        <Text key={`b${r}-${c.name}`} wrap="truncate">
+        <Text key={`b${b.row}-${c.name}`} wrap="truncate">
           {clip(oneLine(c.name), label).padEnd(label)}{'  '}
           <Text color={color('claim')}>
             {'░'.repeat(low)}
             {'▒'.repeat(high - low)}
           </Text>{' '}
           <Text color={color('claim')} italic>
-            “{oneLine(c.value)}” claim
+            {oneLine(c.text)}
           </Text>
         </Text>,
       );
     }
-  });
+  }
+  view.notDrawn.forEach((text, i) =>
+    lines.push(
+      <Text key={`nd${i}`} color={color('muted')} wrap="truncate">
+        {clip(oneLine(text), width)}
+      </Text>,
+    ),
+  );
 
   if (sources.length > 0) lines.push(<Text key="src-gap"> </Text>);
   sources.forEach((s, i) =>

@@ -20,10 +20,11 @@ export function hintText(actions: readonly Action[], width: number): string {
 }
 
 /** Two rows: the next step's title, always visible, and the main keys (all of them under ?). */
-export function Footer({ show, state, width }: { show: ShowInfo; state: WalkState; width: number }) {
+export function Footer({ show, state, width, audience = false }: { show: ShowInfo; state: WalkState; width: number; audience?: boolean }) {
   const next = show.steps[state.current + 1];
-  const failed = runOf(state, state.stepIds[state.current]!).status === 'failed';
-  const actions = ORDER.filter((a) => a !== 'fallback' || failed);
+  const status = runOf(state, state.stepIds[state.current]!).status;
+  // The fallback key is offered wherever it works: after a failure or a cancel.
+  const actions = ORDER.filter((a) => a !== 'fallback' || status === 'failed' || status === 'cancelled');
   const label = 'Next: ';
   return (
     <Box flexDirection="column" width={width} height={2}>
@@ -36,7 +37,7 @@ export function Footer({ show, state, width }: { show: ShowInfo; state: WalkStat
         )}
       </Text>
       <Text color={color('muted')} wrap="truncate">
-        {hintText(actions, width)}
+        {audience ? ' ' : hintText(actions, width)}
       </Text>
     </Box>
   );

@@ -27,15 +27,16 @@ export function connectionLabel(state: ConnectionState): { text: string; tone: T
  * state (live engines: connecting, connected as whom, or why not) and the engine's note (e.g. which
  * recorded run a rehearsal replays), so no figure's origin is ever in doubt.
  */
-export function Header({ show, state, engine, width }: { show: ShowInfo; state: WalkState; engine: EngineInfo; width: number }) {
+export function Header({ show, state, engine, width, audience = false }: { show: ShowInfo; state: WalkState; engine: EngineInfo; width: number; audience?: boolean }) {
   const now = useNow();
   const elapsed = now - state.startedAt;
   const planned = show.durationMs;
   const badge = ` ${ENGINE_BADGES[engine.kind]} `;
   const step = `Step ${state.current + 1}/${state.stepIds.length}`;
   const talk = `${formatClock(elapsed)}${planned ? ` / ${formatClock(planned)}` : ''}${planned && elapsed > planned ? ' over' : ''}`;
-  // Narrow screens drop the time of day first, then "Step n/N"; the title takes what is left.
-  const candidates = [`${step} · ${talk} · ${formatTimeOfDay(now)}`, `${step} · ${talk}`, talk];
+  // Narrow screens drop the time of day first, then "Step n/N"; the title takes what is left. The
+  // room (--audience) sees neither the talk's clock nor whether it runs over.
+  const candidates = audience ? [`${step} · ${formatTimeOfDay(now)}`, step] : [`${step} · ${talk} · ${formatTimeOfDay(now)}`, `${step} · ${talk}`, talk];
   const right = candidates.find((c) => badge.length + c.length + 3 <= width) ?? candidates.at(-1)!;
   const titleWidth = Math.max(0, width - badge.length - right.length - 2);
   const connection = engine.connection ? connectionLabel(engine.connection) : undefined;
@@ -54,7 +55,7 @@ export function Header({ show, state, engine, width }: { show: ShowInfo; state: 
           {clip(oneLine(show.title), titleWidth).padEnd(titleWidth)}
         </Text>
         <Text> </Text>
-        <Text color={timerColor(elapsed, planned)}>{right}</Text>
+        <Text color={audience ? undefined : timerColor(elapsed, planned)}>{right}</Text>
       </Text>
       <Text wrap="truncate" color={color('muted')}>
         {conn ? (

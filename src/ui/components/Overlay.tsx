@@ -7,18 +7,19 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import { prepareStep, type PreparedStatement } from '../../core/prepare.js';
 import type { StepOutcome } from '../../core/runner.js';
-import { runningStepId, runOf, type WalkState } from '../../core/walkthrough.js';
+import { runningStepId, runOf, type StepRun, type WalkState } from '../../core/walkthrough.js';
 import { ENGINE_BADGES, type EngineKind } from '../../engine/types.js';
-import { formatDuration } from '../../format/numbers.js';
+import { formatDuration, formatTimeOfDay } from '../../format/numbers.js';
 import type { Runbook, Step } from '../../runbook/model.js';
 import type { ParamValue } from '../../runbook/sql.js';
 import { spinnerFrame, useNow } from '../hooks/clock.js';
-import { CONFIRM_KEYS, HELP_SECTIONS, keyLabel, LIST_KEYS, OVERLAY_KEYS } from '../keymap.js';
+import { CONFIRM_KEYS, firstKey, GLOBAL_KEYS, HELP_SECTIONS, keyLabel, LIST_KEYS, OVERLAY_KEYS } from '../keymap.js';
 import { clip, oneLine, windowOf, wrap } from '../text.js';
 import { color } from '../theme.js';
 import { resultLines, type Line } from './ResultLines.js';
 import { sqlRow, useHighlighter } from './SqlLines.js';
 import { progressText } from './StatusLine.js';
+import { stepLabel } from '../show.js';
 
 export type OverlayState =
   | { kind: 'none' }
@@ -26,9 +27,20 @@ export type OverlayState =
   | { kind: 'sql'; scroll: number }
   | { kind: 'jump'; cursor: number }
   | { kind: 'quit'; scroll: number }
-  | { kind: 'confirm'; stepId: string; scroll: number }
+  /** `sql`: the statements' SQL shown in full (on request: the room sees the summary first). */
+  | { kind: 'confirm'; stepId: string; scroll: number; sql?: boolean }
   | { kind: 'cancel-first'; stepId: string; scroll: number }
-  | { kind: 'restore'; scroll: number };
+  /**
+   * Restore: a question until confirmed; then bound to the run it started (`runId`), so what it
+   * shows is always that run's. `waiting`: confirmed, starts once the cancelled step has stopped.
+   */
+  | { kind: 'restore'; scroll: number; runId?: number; waiting?: boolean };
+
+/** How far a dialog can scroll and how many rows a page is: written by the dialog as it is drawn. */
+export interface ScrollLimits {
+  max: number;
+  page: number;
+}
 
 export interface OverlayProps {
   overlay: OverlayState;
@@ -40,40 +52,63 @@ export interface OverlayProps {
   engine: EngineKind;
   params: Readonly<Record<string, ParamValue>>;
   expectedMs: (stepId: string) => number | undefined;
+  /** The projected screen of `--audience`: a one-line summary of a destructive step's changes. */
+  audience?: boolean;
+  limits?: { current: ScrollLimits };
 }
 
 const hint = (bindings: typeof CONFIRM_KEYS) =>
   bindings.filter((b) => b.action === 'confirm' || b.action === 'dismiss').map((b) => `${keyLabel(b)}: ${b.description}`).join('   ');
 const confirmHint = hint(CONFIRM_KEYS);
-const closeHint = `${keyLabel(OVERLAY_KEYS.find((b) => b.action === 'dismiss')!)}: close   ↑↓: scroll`;
+const closeHint = `${keyLabel(OVERLAY_KEYS.find((b) => b.action === 'dismiss')!)}: close   ↑↓ PgUp PgDn: scroll`;
+const restoreKey = firstKey(GLOBAL_KEYS, 'restore');
+
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function findStep(runbook: Runbook, id: string): Step {
   return id === runbook.restore.id ? runbook.restore : runbook.steps.find((s) => s.id === id)!;
 }
 
-/** The dialog's title and its hint row, also sent to the presenter console so it can answer. */
-export function overlaySummary(overlay: OverlayState, runbook: Runbook, state: WalkState): { title: string; hint: string } | undefined {
+/** The run a restore dialog shows: its own, once confirmed. */
+function boundRun(overlay: Extract<OverlayState, { kind: 'restore' }>, runbook: Runbook, state: WalkState): StepRun | undefined {
+  const run = runOf(state, runbook.restore.id);
+  return overlay.runId !== undefined && run.runId === overlay.runId ? run : undefined;
+}
+
+/**
+ * The dialog's title and its hint row, and whether it asks something (y answers it). Sent to the
+ * presenter console as it is, so the console's summary is always the show's real dialog.
+ */
+export function overlaySummary(overlay: OverlayState, runbook: Runbook, state: WalkState): { title: string; hint: string; question: boolean } | undefined {
   switch (overlay.kind) {
     case 'none':
       return undefined;
     case 'help':
-      return { title: 'Keys', hint: closeHint };
+      return { title: 'Keys', hint: closeHint, question: false };
     case 'sql':
-      return { title: 'SQL', hint: closeHint };
+      return { title: 'SQL', hint: closeHint, question: false };
     case 'jump':
-      return { title: 'Jump to a step', hint: LIST_KEYS.map((b) => `${keyLabel(b)} ${b.description}`).join(' · ') };
+      return { title: 'Jump to a step', hint: LIST_KEYS.filter((b) => !['top', 'bottom'].includes(b.action)).map((b) => `${keyLabel(b)} ${b.description}`).join(' · '), question: false };
     case 'quit':
-      return { title: 'Quit the show?', hint: confirmHint };
+      return { title: 'Quit the show?', hint: confirmHint, question: true };
     case 'confirm':
-      return { title: `Run '${oneLine(findStep(runbook, overlay.stepId).title)}'? It is destructive.`, hint: confirmHint };
+      return { title: `Run '${oneLine(findStep(runbook, overlay.stepId).title)}'? It is destructive.`, hint: confirmHint, question: true };
     case 'cancel-first':
-      return { title: `'${overlay.stepId}' is running: cancel it and restore?`, hint: confirmHint };
+      return { title: `${capital(stepLabel(runbook, overlay.stepId))} is running: cancel it and restore?`, hint: confirmHint, question: true };
     case 'restore': {
-      const run = runOf(state, runbook.restore.id);
+      const title = oneLine(runbook.restore.title);
       const busy = runningStepId(state);
-      if (run.status === 'running') return { title: `Restoring: ${oneLine(runbook.restore.title)}`, hint: 'esc: close (restore goes on)' };
-      if (busy) return { title: `Restore: waiting for '${busy}' to stop`, hint: 'esc: close' };
-      return { title: `Restore: ${oneLine(runbook.restore.title)}`, hint: run.status === 'done' ? 'esc: close' : confirmHint };
+      if (overlay.waiting) return { title: `Restore: waiting for ${busy ? stepLabel(runbook, busy) : 'the cancelled step'} to stop, then restoring`, hint: 'esc: do not restore', question: false };
+      const run = boundRun(overlay, runbook, state);
+      if (!run) return { title: `Restore: ${title}`, hint: confirmHint, question: true };
+      switch (run.status) {
+        case 'running':
+          return { title: `Restoring: ${title}`, hint: 'esc: close (restore goes on)', question: false };
+        case 'done':
+          return { title: `Restored: ${title}`, hint: `esc: close   ${restoreKey}: restore again`, question: false };
+        default:
+          return { title: `Restore ${run.status}: ${title}`, hint: `y: try again   n esc: close`, question: true };
+      }
     }
   }
 }
@@ -133,15 +168,31 @@ function paragraph(key: string, text: string, width: number, props: React.Compon
   return wrap(text, width).map((piece, j) => row(`${key}-${j}`, piece, props));
 }
 
-function Frame({ title, hint, lines, scroll, height, width, pin }: { title: string; hint?: string; lines: Line[]; scroll: number; height: number; width: number; pin?: number }) {
-  const inner = Math.max(0, height - 3 - (hint ? 1 : 0));
+/** Statements with their SQL as written (highlighted, line by line, never cut to one row). */
+function sqlLines(statements: readonly PreparedStatement[], highlight: ReturnType<typeof useHighlighter>): Line[] {
+  // One highlighting pass per statement keeps multi-line comments and strings right.
+  return statements.flatMap((s) => [
+    row(`h${s.index}`, `-- ${s.index + 1}/${s.count} ${s.file}:${s.line}${s.label ? ` (${oneLine(s.label)})` : ''}`, { color: color('muted'), italic: true }),
+    ...highlight(s.sql).map((segments, i) => sqlRow(`s${s.index}-${i}`, segments)),
+    row(`g${s.index}`, ''),
+  ]);
+}
+
+/**
+ * A bordered dialog as tall as its content, at most `height`: title, lines (scrolled, or with one
+ * line pinned in view), hint. Tells `limits` how far it scrolls and how long a page is.
+ */
+function Frame({ title, hint, lines, scroll, height, width, pin, limits }: { title: string; hint?: string; lines: Line[]; scroll: number; height: number; width: number; pin?: number; limits?: { current: ScrollLimits } }) {
+  const chrome = 3 + (hint ? 1 : 0);
+  const inner = Math.max(0, Math.min(height - chrome, lines.length));
   // `pin` keeps one line (the running statement, the cursor) in view whatever the scroll says.
   const offset = pin !== undefined ? Math.max(0, pin - Math.floor(inner / 2)) : scroll;
   const { shown, offset: start } = windowOf(lines, offset, inner);
+  if (limits) limits.current = { max: Math.max(0, lines.length - inner), page: Math.max(1, inner - 1) };
   const position = lines.length > inner ? ` (${start + 1}-${start + shown.length} of ${lines.length} ↑↓)` : '';
   const textWidth = Math.max(0, width - 4);
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={color('accent')} height={height} width={width} paddingX={1}>
+    <Box flexDirection="column" borderStyle="round" borderColor={color('accent')} height={Math.min(height, inner + chrome)} width={width} paddingX={1}>
       <Text bold color={color('accent')} wrap="truncate">
         {clip(oneLine(title), Math.max(0, textWidth - position.length))}
         <Text color={color('muted')}>{position}</Text>
@@ -158,14 +209,26 @@ function Frame({ title, hint, lines, scroll, height, width, pin }: { title: stri
   );
 }
 
-export function Overlay({ overlay, runbook, step, state, height, width, engine, params, expectedMs }: OverlayProps) {
+/** What restore does, step by step, each statement ticked off as it finishes. */
+function restoreSteps(restore: Step, list: readonly PreparedStatement[], run: StepRun | undefined, current: number | undefined, now: number): Line[] {
+  return [
+    row('st', `Step by step: ${list.length} statements${restore.cleanup ? ' and a cleanup' : ''}, then the counts are checked`, { color: color('muted') }),
+    ...statementRows(list, (s) => {
+      if (current === s.index) return { text: spinnerFrame(now), role: 'accent' };
+      if (run?.status === 'done' || (current !== undefined && s.index < current)) return { text: '✓', role: 'ok' };
+      return { text: ' ', role: 'muted' };
+    }),
+  ];
+}
+
+export function Overlay({ overlay, runbook, step, state, height, width, engine, params, expectedMs, audience = false, limits }: OverlayProps) {
   const now = useNow();
   const highlight = useHighlighter();
   const textWidth = Math.max(1, width - 4);
   const summary = overlaySummary(overlay, runbook, state);
   if (!summary || height < 3) return null;
   const frame = (lines: Line[], scroll: number, title = summary.title, pin?: number) => (
-    <Frame title={title} hint={summary.hint} lines={lines} scroll={scroll} height={height} width={width} pin={pin} />
+    <Frame title={title} hint={summary.hint} lines={lines} scroll={scroll} height={height} width={width} pin={pin} limits={limits} />
   );
   switch (overlay.kind) {
     case 'none':
@@ -185,15 +248,8 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
       let lines: Line[];
       if (typeof statements === 'string') lines = paragraph('err', statements, textWidth, { color: color('bad') });
       else if (statements.length === 0) lines = [row('none', 'This step runs no SQL.')];
-      else {
-        // One highlighting pass per query file keeps multi-line comments and strings right.
-        lines = statements.flatMap((s) => [
-          row(`h${s.index}`, `-- ${s.index + 1}/${s.count} ${s.file}:${s.line}${s.label ? ` (${oneLine(s.label)})` : ''}`, { color: color('muted'), italic: true }),
-          ...highlight(s.sql).map((segments, i) => sqlRow(`s${s.index}-${i}`, segments)),
-          row(`g${s.index}`, ''),
-        ]);
-      }
-      return frame(lines, overlay.scroll, `SQL of '${step.id}' on ${ENGINE_BADGES[engine]}, params filled in`);
+      else lines = sqlLines(statements, highlight);
+      return frame(lines, overlay.scroll, `SQL of ${stepLabel(runbook, step.id)} on ${ENGINE_BADGES[engine]}, params filled in`);
     }
     case 'jump': {
       const lines = runbook.steps.map((s, i) => {
@@ -207,7 +263,7 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
     case 'quit': {
       const busy = runningStepId(state);
       const lines = [
-        ...paragraph('q', busy ? `'${busy}' is still running: quitting cancels it first.` : 'Nothing is running.', textWidth),
+        ...paragraph('q', busy ? `${capital(stepLabel(runbook, busy))} ('${oneLine(findStep(runbook, busy).title)}') is still running: quitting cancels it first.` : 'Nothing is running.', textWidth),
         ...paragraph('q2', 'The terminal is restored when the show ends.', textWidth, { color: color('muted') }),
       ];
       return frame(lines, overlay.scroll);
@@ -216,15 +272,23 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
       const target = findStep(runbook, overlay.stepId);
       const attempts = runOf(state, target.id).attempts;
       const statements = statementsOf(target, engine, params);
+      const changes = target.changes.length > 0 ? target.changes : ['change data (the runbook does not say what)'];
+      // 1. What it changes, in the runbook's words: the room reads one line, the presenter a list.
+      const summaryLines = audience
+        ? paragraph('c', `It will: ${changes.map(oneLine).join('; ')}`, textWidth, { bold: true })
+        : [row('on', `On the ${ENGINE_BADGES[engine]} engine it will:`, { bold: true }), ...bullets('c', changes, textWidth)];
+      // 2. (The objects the rendered statements change belong here, between the summary and the SQL.)
+      // 3. The SQL itself, in full, on request.
+      const count = typeof statements === 'string' ? 0 : statements.length;
+      const sqlHint = overlay.sql ? 's hides the SQL' : audience ? 'SQL on request' : 's shows the SQL';
       const lines = [
-        row('on', `On the ${ENGINE_BADGES[engine]} engine it will:`, { bold: true }),
-        ...bullets('c', target.changes.length > 0 ? target.changes : ['change data (the runbook does not say what)'], textWidth),
+        ...summaryLines,
         ...(attempts > 0 ? paragraph('again', `It has already run ${attempts} time${attempts > 1 ? 's' : ''} in this show: it will run again.`, textWidth, { color: color('warn') }) : []),
         ...(typeof statements === 'string'
           ? paragraph('err', statements, textWidth, { color: color('bad') })
           : [
-              row('st', `${statements.length} statement${statements.length === 1 ? '' : 's'}${target.long ? ', in the background (you may move on)' : ''}:`, { color: color('muted') }),
-              ...statementRows(statements, () => ({ text: '', role: 'muted' })),
+              row('st', `${count} statement${count === 1 ? '' : 's'}${target.long ? ', in the background (you may move on)' : ''} · ${sqlHint}`, { color: color('muted') }),
+              ...(overlay.sql ? sqlLines(statements, highlight) : []),
             ]),
       ];
       return frame(lines, overlay.scroll);
@@ -234,50 +298,51 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
       const where = run.statement ? ` (statement ${run.statement.index + 1}/${run.statement.count})` : '';
       const lines = [
         ...paragraph('r', `'${oneLine(findStep(runbook, overlay.stepId).title)}' is still running${where}.`, textWidth),
-        ...paragraph('q', 'Restore needs the engine to itself. y cancels the running step, then opens restore; nothing is restored until you confirm there.', textWidth),
+        ...paragraph('q', 'Restore needs the engine to itself. y cancels the running step and restores the moment it has stopped.', textWidth),
+        ...paragraph('q2', `On the ${ENGINE_BADGES[engine]} engine, restore will:`, textWidth, { bold: true }),
+        ...bullets('c', runbook.restore.changes, textWidth),
       ];
       return frame(lines, overlay.scroll);
     }
     case 'restore': {
       const restore = runbook.restore;
-      const run = runOf(state, restore.id);
+      const run = boundRun(overlay, runbook, state);
       const statements = statementsOf(restore, engine, params);
       const list = typeof statements === 'string' ? [] : statements;
       // The runner reports the step's cleanup with its own numbering, labelled 'cleanup'.
-      const inCleanup = run.status === 'running' && run.statement?.label === 'cleanup';
-      const current = run.status === 'running' ? (inCleanup ? list.length : (run.statement?.index ?? 0)) : undefined;
+      const inCleanup = run?.status === 'running' && run.statement?.label === 'cleanup';
+      const current = run?.status === 'running' ? (inCleanup ? list.length : (run.statement?.index ?? 0)) : undefined;
       const head: Line[] = [];
-      if (run.status === 'running') {
+      const started = run?.startedAt ? ` (started ${formatTimeOfDay(run.startedAt, true)})` : '';
+      if (!run) {
+        // A question: what restore will do; the last restore's result is history, said as such.
+        if (overlay.waiting) {
+          const busy = runningStepId(state);
+          head.push(...paragraph('w', `${spinnerFrame(now)} Cancelling ${busy ? stepLabel(runbook, busy) : 'the running step'}: restore starts the moment it has stopped.`, textWidth, { color: color('warn') }));
+        }
+        head.push(row('on', `On the ${ENGINE_BADGES[engine]} engine, restore will:`, { bold: true }));
+        head.push(...bullets('c', restore.changes, textWidth));
+        const last = runOf(state, restore.id);
+        if (last.finishedAt && last.outcome) {
+          head.push(row('last', `The last restore: ${last.outcome.status} at ${formatTimeOfDay(last.finishedAt, true)}. This one runs afresh.`, { color: color('muted') }));
+        }
+      } else if (run.status === 'running') {
         const p = progressText(now - (run.startedAt ?? now), expectedMs(restore.id), textWidth >= 70 ? 12 : 0);
         head.push(row('p', `${spinnerFrame(now)} ${p.bar}${p.text}${run.progress ? ` · ${oneLine(run.progress.state)}` : ''}`, { color: color('accent') }));
         if (inCleanup) head.push(row('cl', `${spinnerFrame(now)} cleanup ${run.statement!.index + 1}/${run.statement!.count}`, { color: color('accent') }));
       } else if (run.status === 'done') {
-        head.push(row('ok', `✓ Restored and verified in ${formatDuration(run.outcome?.elapsedMs ?? 0)}.`, { color: color('ok'), bold: true }));
+        head.push(row('ok', `✓ Restored and verified in ${formatDuration(run.outcome?.elapsedMs ?? 0)}${started}.`, { color: color('ok'), bold: true }));
+      } else if (run.status === 'cancelled') {
+        head.push(row('cx', `This restore${started} was cancelled: it has not finished. y tries again.`, { color: color('warn') }));
       } else {
-        head.push(row('on', `On the ${ENGINE_BADGES[engine]} engine, restore will:`, { bold: true }));
-        head.push(...bullets('c', restore.changes, textWidth));
-        if (run.status === 'cancelled') head.push(row('cx', 'The last restore was cancelled: it has not finished.', { color: color('warn') }));
-        if (run.status === 'failed') {
-          const e = run.outcome?.error;
-          head.push(...paragraph('f', `✗ Restore failed: ${e?.message ?? 'unknown error'}${e?.where ? ` at ${e.where}` : ''}. y tries again.`, textWidth, { color: color('bad') }));
-        }
+        const e = run.outcome?.error;
+        head.push(...paragraph('f', `✗ Restore${started} failed: ${e?.message ?? 'unknown error'}${e?.where ? ` at ${e.where}` : ''}. y tries again.`, textWidth, { color: color('bad') }));
       }
       const counts: Line[] =
-        run.outcome && run.status !== 'running'
-          ? [row('v', run.status === 'done' ? 'Verified counts:' : 'Counts from the last attempt:', { bold: true }), ...resultLines(restore.display, verification(run.outcome), textWidth), row('vgap', '')]
+        run?.outcome && run.status !== 'running'
+          ? [row('v', run.status === 'done' ? 'Verified counts:' : 'Counts from this attempt:', { bold: true }), ...resultLines(restore.display, verification(run.outcome), textWidth), row('vgap', '')]
           : [];
-      const steps: Line[] = [];
-      if (typeof statements === 'string') steps.push(...paragraph('err', statements, textWidth, { color: color('bad') }));
-      else {
-        steps.push(row('st', `Step by step: ${list.length} statements${restore.cleanup ? ' and a cleanup' : ''}, then the counts are checked`, { color: color('muted') }));
-        steps.push(
-          ...statementRows(list, (s) => {
-            if (current === s.index) return { text: spinnerFrame(now), role: 'accent' };
-            if (run.status === 'done' || (current !== undefined && s.index < current)) return { text: '✓', role: 'ok' };
-            return { text: ' ', role: 'muted' };
-          }),
-        );
-      }
+      const steps = typeof statements === 'string' ? paragraph('err', statements, textWidth, { color: color('bad') }) : restoreSteps(restore, list, run, current, now);
       // Finished: the verified counts come first; before and during: what it does, step by step.
       const lines = [...head, ...counts, ...steps];
       const pin = current !== undefined && current < list.length ? lines.findIndex((l) => (l as React.ReactElement).key === `s${current}`) : undefined;

@@ -5,8 +5,8 @@
 import { Text } from 'ink';
 import React, { type ReactNode } from 'react';
 import type { QueryOutcome, StepOutcome } from '../../core/runner.js';
-import { SOURCE_LABELS } from '../../core/sources.js';
-import type { Column, StatementResult } from '../../engine/types.js';
+import { sourceTag } from '../../core/sources.js';
+import type { Column, EngineKind, StatementResult } from '../../engine/types.js';
 import { formatCell, formatCount, formatDuration, formatShort } from '../../format/numbers.js';
 import type { Display } from '../../runbook/schema.js';
 import { clip, oneLine } from '../text.js';
@@ -62,10 +62,6 @@ function truncatedNote(key: string, result: StatementResult): Line[] {
     : [];
 }
 
-function sourceTag(result: StatementResult): string {
-  return SOURCE_LABELS[result.source];
-}
-
 interface LayerRow {
   layer: string;
   object: string;
@@ -115,8 +111,11 @@ function layerCountLines(key: string, query: QueryOutcome, width: number): Line[
   });
 }
 
-/** Each benchmark query's time as a bar, with its answer underneath. */
-function benchmarkLines(key: string, outcome: StepOutcome, width: number): Line[] {
+/** Rows of each benchmark answer shown unless every row is asked for. */
+export const BENCHMARK_ROWS = 5;
+
+/** Each benchmark query's time as a bar, with its answer underneath (its first rows, or all of them). */
+function benchmarkLines(key: string, outcome: StepOutcome, width: number, allRows: boolean, hints: boolean): Line[] {
   const max = Math.max(...outcome.queries.map((q) => q.result.elapsedMs), 1);
   const label = Math.min(Math.max(12, Math.floor(width / 3)), Math.max(...outcome.queries.map((q, i) => oneLine(q.label ?? `query ${i + 1}`).length)));
   const out: Line[] = [];
@@ -137,8 +136,13 @@ function benchmarkLines(key: string, outcome: StepOutcome, width: number): Line[
         </>,
       ),
     );
-    out.push(...tableLines(`${key}-${i}-r`, q.result.columns, q.result.rows.slice(0, 5), width - 4).map((l, j) => line(`${key}-${i}-i${j}`, <>{'    '}{l}</>)));
-    if (q.result.rows.length > 5) out.push(line(`${key}-${i}-more`, <Text color={color('muted')}>{`    … ${formatCount(q.result.rowCount - 5)} more rows`}</Text>));
+    const shown = allRows ? q.result.rows : q.result.rows.slice(0, BENCHMARK_ROWS);
+    out.push(...tableLines(`${key}-${i}-r`, q.result.columns, shown, width - 4).map((l, j) => line(`${key}-${i}-i${j}`, <>{'    '}{l}</>)));
+    const hidden = q.result.rowCount - shown.length;
+    if (hidden > 0) {
+      const more = shown.length < q.result.rows.length ? (hints ? ' (a shows them)' : '') : ' (not fetched)';
+      out.push(line(`${key}-${i}-more`, <Text color={color('muted')}>{`    … ${formatCount(hidden)} more row${hidden === 1 ? '' : 's'}${more}`}</Text>));
+    }
   });
   return out;
 }
@@ -147,14 +151,15 @@ function benchmarkLines(key: string, outcome: StepOutcome, width: number): Line[
  * BRONZE → dynamic tables → SILVER → views → GOLD, with the counts of `outcome` (a layer-counts
  * result) when there is one, and a line saying where those counts came from.
  */
-export function architectureLines(outcome: StepOutcome | undefined, width: number, origin?: string): Line[] {
+export function architectureLines(outcome: StepOutcome | undefined, width: number, origin?: string, engine: EngineKind = 'snowflake'): Line[] {
   const counts = new Map<string, number>();
   const result = outcome?.queries.find((q) => layerRows(q.result))?.result;
   for (const r of layerRows(result) ?? []) counts.set(r.object, r.count);
   const n = (object: string) => (counts.has(object) ? formatShort(counts.get(object)!) : '…');
   const rows: Array<[string, ReactNode]> = [
     ['b', <Text color={color('bronze')} bold>{clip(`▣ BRONZE   RAW_PATIENTS ${n('RAW_PATIENTS')} · RAW_PRESCRIPTIONS ${n('RAW_PRESCRIPTIONS')}`, width)}</Text>],
-    ['b1', <Text color={color('muted')}>{clip('    ↓  dynamic tables (TARGET_LAG 1 minute): quality rules, flatten JSON', width)}</Text>],
+    // DuckDB has no dynamic tables: on the local engine SILVER changes when the show refreshes it.
+    ['b1', <Text color={color('muted')}>{clip(`    ↓  ${engine === 'local' ? 'tables rebuilt on refresh (dynamic tables on Snowflake)' : 'dynamic tables (TARGET_LAG 1 minute)'}: quality rules, flatten JSON`, width)}</Text>],
     ['s', <Text color={color('silver')} bold>{clip(`▣ SILVER   PATIENTS ${n('PATIENTS')} · PRESCRIPTIONS ${n('PRESCRIPTIONS')}`, width)}</Text>],
     ['s1', <Text color={color('muted')}>{clip('    ↓  views: joins, aggregations, business logic', width)}</Text>],
     ['g', <Text color={color('gold')} bold>{clip(`▣ GOLD     V_PATIENT_360 ${n('V_PATIENT_360')}`, width)}</Text>],
@@ -171,10 +176,11 @@ export function architectureLines(outcome: StepOutcome | undefined, width: numbe
   return out;
 }
 
-export function resultLines(display: Display, outcome: StepOutcome | undefined, width: number): Line[] {
+/** `allRows`: every row held, not the first few; `hints`: false on the audience's screen (no key hints). */
+export function resultLines(display: Display, outcome: StepOutcome | undefined, width: number, options: { allRows?: boolean; hints?: boolean } = {}): Line[] {
   if (display === 'architecture') return architectureLines(outcome, width);
   if (!outcome || display === 'none') return [];
-  if (display === 'benchmark') return benchmarkLines('bench', outcome, width);
+  if (display === 'benchmark') return benchmarkLines('bench', outcome, width, options.allRows ?? false, options.hints ?? true);
   const out: Line[] = [];
   const labelWidth = Math.min(Math.floor(width / 2), Math.max(0, ...outcome.queries.map((q, i) => oneLine(q.label ?? `query ${i + 1}`).length)));
   outcome.queries.forEach((q, i) => {

@@ -15,8 +15,8 @@ export const MESSAGE_MS = 4000;
  * Elapsed against the last recorded run's time: "▕███░░░▏ 3 m 12 s of 19 m 42 s (last run) · ETA 16 m",
  * or "3 m 12 s · no estimate" when no run was recorded.
  */
-export function progressText(elapsedMs: number, expectedMs: number | undefined, barWidth: number): { bar: string; text: string; over: boolean } {
-  if (!expectedMs) return { bar: '', text: `${formatDuration(elapsedMs)} · no estimate`, over: false };
+export function progressText(elapsedMs: number, expectedMs: number | undefined, barWidth: number, bare = false): { bar: string; text: string; over: boolean } {
+  if (!expectedMs) return { bar: '', text: bare ? formatDuration(elapsedMs) : `${formatDuration(elapsedMs)} · no estimate`, over: false };
   const over = elapsedMs > expectedMs;
   const filled = bar(Math.min(elapsedMs, expectedMs), expectedMs, barWidth);
   const shown = barWidth > 0 ? `▕${filled}${'░'.repeat(Math.max(0, barWidth - filled.length))}▏ ` : '';
@@ -35,6 +35,7 @@ export function StatusLine({
   more,
   width,
   expectedMs,
+  audience = false,
 }: {
   show: ShowInfo;
   state: WalkState;
@@ -42,7 +43,10 @@ export function StatusLine({
   more?: string;
   width: number;
   expectedMs: (stepId: string) => number | undefined;
+  /** The room's screen: elapsed time only, no estimate it could run over. */
+  audience?: boolean;
 }) {
+  const expected = audience ? () => undefined : expectedMs;
   const now = useNow();
   const id = runningStepId(state);
   const moreText = more ? ` ${more}` : '';
@@ -66,8 +70,8 @@ export function StatusLine({
     const details = [statement, engineState].filter(Boolean).join(' · ');
     // The bar only where it leaves the words room: what runs and its state matter more.
     const wanted = head.length + Math.min(24, title.length) + (details ? details.length + 3 : 0);
-    const withBar = progressText(elapsed, expectedMs(id), room >= 110 ? 16 : 8);
-    const progress = room - withBar.bar.length - withBar.text.length - 1 >= wanted ? withBar : progressText(elapsed, expectedMs(id), 0);
+    const withBar = progressText(elapsed, expected(id), room >= 110 ? 16 : 8, audience);
+    const progress = room - withBar.bar.length - withBar.text.length - 1 >= wanted ? withBar : progressText(elapsed, expected(id), 0, audience);
     const right = ` ${progress.bar}${progress.text}`;
     // The title gives way first (down to a stub), then the statement and the engine's state.
     const leftRoom = Math.max(0, room - right.length);

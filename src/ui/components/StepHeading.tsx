@@ -42,13 +42,14 @@ function runMark(state: WalkState, stepId: string, now: number): { text: string;
 }
 
 /** One row: "3. Title [destructive]   ✓ done 1.4 s   01:12 / 02:00". */
-export function StepHeading({ step, index, state, width }: { step: StepInfo; index: number; state: WalkState; width: number }) {
+export function StepHeading({ step, index, state, width, audience = false }: { step: StepInfo; index: number; state: WalkState; width: number; audience?: boolean }) {
   const now = useNow();
   const spent = timeOnStep(state, step.id, now);
-  const timer = stepTimer(spent, step.targetMs);
+  // The room (--audience) does not see the presenter's timer against the step's target.
+  const timer = audience ? '' : stepTimer(spent, step.targetMs);
   const mark = runMark(state, step.id, now);
   const tags = `${step.destructive ? ' [destructive]' : ''}${step.long ? ' [long]' : ''}`;
-  const right = `${mark ? `${mark.text}   ` : ''}${timer}`;
+  const right = `${mark ? `${mark.text}${timer ? '   ' : ''}` : ''}${timer}`;
   const titleWidth = Math.max(0, width - right.length - 1);
   const title = clip(`${index + 1}. ${oneLine(step.title)}`, Math.max(0, titleWidth - (titleWidth > tags.length + 8 ? tags.length : 0)));
   const shownTags = titleWidth > tags.length + 8 ? tags : '';
@@ -58,7 +59,7 @@ export function StepHeading({ step, index, state, width }: { step: StepInfo; ind
         <Text bold>{title}</Text>
         <Text color={color('warn')}>{shownTags}</Text>
         {' '.repeat(Math.max(1, width - title.length - shownTags.length - right.length))}
-        {mark ? <Text color={color(mark.role)}>{mark.text}   </Text> : null}
+        {mark ? <Text color={color(mark.role)}>{`${mark.text}${timer ? '   ' : ''}`}</Text> : null}
         <Text color={timerColor(spent, step.targetMs)} bold={step.targetMs !== undefined && spent > step.targetMs}>
           {timer}
         </Text>
