@@ -50,6 +50,8 @@ export interface Runbook {
   durationMs?: number;
   connection?: string;
   params: Record<string, ParamSpec>;
+  /** Names or patterns of the objects its SQL may change (`may_change`); undefined: not declared. */
+  mayChange?: string[];
   steps: Step[];
   restore: Step;
   checklist: Step[];

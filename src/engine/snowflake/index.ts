@@ -17,6 +17,7 @@ import {
   type StatementRequest,
   type StatementResult,
 } from '../types.js';
+import { assertAllowed } from '../guard.js';
 import { loadConnection, type ConnectionSettings, type LoadedConnection } from './connections.js';
 import { driverOptions, EngineLog, loadDriver } from './driver.js';
 import { loginError, SESSION_GONE, statementError } from './errors.js';
@@ -136,6 +137,7 @@ export class SnowflakeEngine implements Engine {
 
   async run(request: StatementRequest, options: RunOptions): Promise<StatementResult> {
     if (options.signal.aborted) throw new CancelledError();
+    assertAllowed(request, 'snowflake');
     this.progress = options.onProgress;
     try {
       const conn = await this.session(options.signal);
