@@ -7,6 +7,7 @@ import type { Engine } from '../engine/types.js';
 import { formatDuration } from '../format/numbers.js';
 import { sqlFor, type Runbook, type Step } from '../runbook/model.js';
 import { renderTemplate, type ParamValue } from '../runbook/sql.js';
+import { restoreReadiness, restoreReadyItem } from './restore-ready.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
@@ -118,5 +119,13 @@ export async function runChecklist(options: ChecklistOptions): Promise<CheckResu
   };
   const width = Math.min(options.concurrency ?? concurrencyOf(engine), Math.max(1, items.length));
   await Promise.all(Array.from({ length: width }, worker));
+  // Then whether restore could run at all, where the engine can tell (the local engine can).
+  const startedAt = new Date();
+  const readiness = signal.aborted ? undefined : await restoreReadiness(runbook, engine, params, signal);
+  if (readiness) {
+    const item = restoreReadyItem(runbook);
+    results.push(judge(item, readiness, params, engine));
+    options.onResult?.(results.at(-1)!, item, readiness, startedAt);
+  }
   return results.filter(Boolean);
 }
