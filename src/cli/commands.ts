@@ -7,8 +7,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { runChecklist, type CheckResult } from '../check/checklist.js';
 import { checkDocument, checkLines, summaryLine } from '../check/output.js';
+import { restoreReadyItem } from '../check/restore-ready.js';
 import { createEngine } from '../engine/create.js';
-import { ENGINE_BADGES, EngineError, type Engine } from '../engine/types.js';
+import { changeLines, changesOutside, describeOutside, paramsUsedBy } from '../core/changes.js';
+import { ENGINE_BADGES, EngineError, type Engine, type EngineKind } from '../engine/types.js';
+import { safeJson, safeText } from '../format/safe-text.js';
 import { planReplay, replayedParams } from '../record/replay.js';
 import { Recorder } from '../record/store.js';
 import type { RecordingCommand } from '../record/types.js';
@@ -21,8 +24,9 @@ import type { ParamValue } from '../runbook/sql.js';
 import { EXIT, HELP, parseCli, type CliOptions } from './args.js';
 import { stateDir } from './state-dir.js';
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
-const err = (line: string) => process.stderr.write(`${line}\n`);
+// Everything printed passes through safeText: data, runbooks and servers' messages cannot act on the terminal.
+const out = (line: string) => process.stdout.write(`${safeText(line)}\n`);
+const err = (line: string) => process.stderr.write(`${safeText(line)}\n`);
 
 /** Interactive only with a terminal on both ends and outside CI (Ink renders differently in CI). */
 export function isInteractive(): boolean {
@@ -68,16 +72,41 @@ async function openEngine(options: CliOptions, runbook: Runbook, signal: AbortSi
 async function validate(options: CliOptions): Promise<number> {
   const { loadRunbook } = await import('../runbook/load.js');
   const runbook = loadRunbook(options.runbook);
+  // With --param, the runbook is valid only if it is valid with them, on every engine.
+  const flags = parseParamFlags(options.params);
+  for (const engine of ['snowflake', 'local'] as const) refuseOutside(runbook, engine, resolveParams(runbook.params, engine, flags), flags, options.allowObjects);
   const files = new Set(
     [...runbook.steps, runbook.restore, ...runbook.checklist].flatMap((s) =>
       [...s.queries, ...(s.cleanup ? [s.cleanup] : [])].flatMap((q) => [q.sql.snowflake.file, q.sql.local?.file].filter(Boolean)),
     ),
   );
+  const given = Object.keys(flags).length ? ` and ${Object.entries(flags).map(([k, v]) => `${k}=${v}`).join(', ')}` : '';
   out(
     `${runbook.file}: valid — ${runbook.steps.length} steps, a restore step, ${runbook.checklist.length} checks; ` +
-      `${files.size} SQL files rendered with the params of every engine.`,
+      `${files.size} SQL files rendered with the params of every engine${given}.`,
   );
   return EXIT.ok;
+}
+
+/**
+ * Refuses (exit 2, before anything runs) params that aim SQL which changes things at objects outside
+ * the runbook's `may_change`, naming the params and the objects, unless --allow-object covers them.
+ */
+function refuseOutside(runbook: Runbook, engine: EngineKind, params: Readonly<Record<string, ParamValue>>, flags: Readonly<Record<string, string>>, allowed: readonly string[]): void {
+  const outside = changesOutside(runbook, engine, params, allowed);
+  if (outside.length === 0) return;
+  const used = [...new Set(outside.flatMap((o) => paramsUsedBy(o, engine, Object.keys(flags))))];
+  const cause = used.length ? used.map((k) => `--param ${k}=${flags[k]}`).join(' ') : 'these params';
+  const shown = outside.slice(0, 12).map((o) => `  ${describeOutside(o)}`);
+  if (outside.length > shown.length) shown.push(`  … and ${outside.length - shown.length} more`);
+  const roots = [...new Set(outside.flatMap((o) => (o.object ? [`${o.object.name.split('.')[0]}*`] : [])))];
+  throw new UsageError(
+    [
+      `${cause} would make the ${engine} engine change objects outside this runbook's may_change (${runbook.mayChange!.join(', ')}):`,
+      ...shown,
+      `Nothing was run. If that is what you mean, say so: ${roots.length ? roots.map((r) => `--allow-object '${r}'`).join(' ') : '--allow-object NAME'}.`,
+    ].join('\n'),
+  );
 }
 
 /** A recorder for a run on a real engine (rehearsal only replays; it records nothing). */
@@ -92,7 +121,12 @@ function recorderFor(engine: Engine, runbook: Runbook, command: RecordingCommand
  */
 function paramsFor(options: CliOptions, runbook: Runbook, scope: 'show' | 'check'): { params: Record<string, ParamValue>; replayed?: Record<string, string> } {
   const flags = parseParamFlags(options.params);
-  if (options.engine !== 'rehearsal') return { params: resolveParams(runbook.params, options.engine, flags) };
+  if (options.engine !== 'rehearsal') {
+    const params = resolveParams(runbook.params, options.engine, flags);
+    // The checklist only reads; the show and restore are what a param could aim elsewhere.
+    if (scope === 'show') refuseOutside(runbook, options.engine, params, flags, options.allowObjects);
+    return { params };
+  }
   const replayed = replayedParams(runbook, planReplay(runbook, stateDir(), scope));
   const params = resolveParams(runbook.params, options.engine, { ...replayed, ...flags });
   const defaults = resolveParams(runbook.params, options.engine);
@@ -104,14 +138,17 @@ async function check(options: CliOptions, runbook: Runbook): Promise<number> {
   if (runbook.checklist.length === 0) throw new UsageError(`${runbook.file} has no checklist: add a 'checklist:' section (see README, "Runbook format")`);
   const { params } = paramsFor(options, runbook, 'check');
   const controller = interruptController();
-  const engine =
+  const engine: Engine =
     options.engine === 'rehearsal'
       ? new (await import('../engine/rehearsal.js')).RehearsalEngine({ speed: options.speed, runbook, stateDir: stateDir(), scope: 'check' })
       : await createEngine(options.engine, { runbook, connection: options.connection, stateDir: stateDir(), speed: options.speed });
+  if (engine.kind === 'rehearsal') for (const warning of engine.warnings ?? []) err(`warning: ${warning}`);
   const recorder = recorderFor(engine, runbook, 'check', params);
   const heading = `Pre-demo checklist: ${runbook.title}  [${ENGINE_BADGES[engine.kind]}]`;
   const live = !options.json && isInteractive();
-  const board = live ? new (await import('../check/LiveList.js')).CheckBoard(runbook.checklist) : undefined;
+  // The engine's own "restore can run" check comes after the runbook's (see check/restore-ready.ts).
+  const items = engine.preflight ? [...runbook.checklist, restoreReadyItem(runbook)] : runbook.checklist;
+  const board = live ? new (await import('../check/LiveList.js')).CheckBoard(items) : undefined;
   if (!options.json && !live) out(heading);
   const started = new Date();
   let results: CheckResult[] = [];
@@ -140,7 +177,7 @@ async function check(options: CliOptions, runbook: Runbook): Promise<number> {
   if (controller.signal.aborted) return EXIT.interrupted;
   if (options.json) {
     const document = checkDocument({ runbook: { title: runbook.title, file: runbook.file }, engine: engine.kind, startedAt: started, elapsedMs: Date.now() - started.getTime(), results, recording: recorder?.file ? path.basename(recorder.file, '.json') : undefined });
-    out(JSON.stringify(document, null, 2));
+    out(safeJson(document));
   } else if (!live) out(summaryLine(results));
   return results.some((r) => r.status === 'fail') ? EXIT.failed : EXIT.ok;
 }
@@ -158,7 +195,9 @@ async function restore(options: CliOptions, runbook: Runbook): Promise<number> {
   const { params } = paramsFor(options, runbook, 'show');
   let yes = options.yes;
   if (!yes && options.engine !== 'rehearsal' && process.stdin.isTTY && process.stdout.isTTY) {
-    out(`Restore will, on the ${ENGINE_BADGES[options.engine]} engine:`);
+    out(`Restore will, on the ${ENGINE_BADGES[options.engine]} engine, change (read from its SQL):`);
+    for (const line of changeLines(runbook.restore, options.engine, params)) out(`  - ${line}`);
+    if (runbook.restore.changes.length) out('The runbook says:');
     for (const change of runbook.restore.changes) out(`  - ${change}`);
     yes = await confirmOnTerminal('Run the restore now?');
     if (!yes) {

@@ -133,6 +133,7 @@ const GLOBAL: Partial<Record<Action, Scenario>> = {
     const { app } = start({ text: stageRunbook({ scale: '30s' }) });
     await press(app, key);
     let frame = await frameWhere(app, has('Restore: Restore the base data', 'restore will:'));
+    expect(frame).toContain('- table T: replace, change settings');
     expect(frame).toContain('- Clones the originals back');
     expect(frame).toMatch(/Restore from the originals[^\n]*\n[^\n]*1\/3 CREATE OR REPLACE TABLE T CLONE T_ORIGINAL/);
     await press(app, KEYS.escape);
@@ -214,17 +215,17 @@ const CONFIRM: Partial<Record<Action, Scenario>> = {
   async scrollDown(key) {
     const { app } = start({ text: stageRunbook({ changes: 30 }), size: { columns: 80, rows: 24 } });
     await press(app, 'n', 'n', KEYS.enter);
-    await frameWhere(app, has('(1-13 of 33 ↑↓)'));
+    await frameWhere(app, has('(1-13 of 36 ↑↓)'));
     await press(app, key, key);
-    const frame = await frameWhere(app, has('(3-15 of 33 ↑↓)'));
-    expect(frame).toContain('- Change 13');
+    const frame = await frameWhere(app, has('(3-15 of 36 ↑↓)'));
+    expect(frame).toContain('- Change 10');
   },
   async scrollUp(key) {
     const { app } = start({ text: stageRunbook({ changes: 30 }), size: { columns: 80, rows: 24 } });
     await press(app, 'n', 'n', KEYS.enter, KEYS.down, KEYS.down);
-    await frameWhere(app, has('(3-15 of 33 ↑↓)'));
+    await frameWhere(app, has('(3-15 of 36 ↑↓)'));
     await press(app, key);
-    await frameWhere(app, has('(2-14 of 33 ↑↓)'));
+    await frameWhere(app, has('(2-14 of 36 ↑↓)'));
   },
 };
 

@@ -4,7 +4,8 @@
  * list of changes is never cut off and never pushes the frame past the terminal's height.
  */
 import { Box, Text } from 'ink';
-import React from 'react';
+import React, { useMemo } from 'react';
+import { changeLines } from '../../core/changes.js';
 import { prepareStep, type PreparedStatement } from '../../core/prepare.js';
 import type { StepOutcome } from '../../core/runner.js';
 import { runningStepId, runOf, type WalkState } from '../../core/walkthrough.js';
@@ -129,6 +130,15 @@ function bullets(key: string, items: readonly string[], width: number): Line[] {
   return items.flatMap((item, i) => wrap(item, width - 4).map((piece, j) => row(`${key}${i}-${j}`, `${j === 0 ? '  - ' : '    '}${piece}`)));
 }
 
+/** The objects read from the step's rendered SQL, then the runbook's own words about them. */
+function objectsAndWords(objects: readonly string[], step: Step, width: number): Line[] {
+  return [
+    row('oh', 'change these objects (read from its SQL, params filled in):', { color: color('muted') }),
+    ...bullets('o', objects, width),
+    ...(step.changes.length > 0 ? [row('says', 'The runbook says:', { color: color('muted') }), ...bullets('c', step.changes, width)] : []),
+  ];
+}
+
 function paragraph(key: string, text: string, width: number, props: React.ComponentProps<typeof Text> = {}): Line[] {
   return wrap(text, width).map((piece, j) => row(`${key}-${j}`, piece, props));
 }
@@ -161,6 +171,9 @@ function Frame({ title, hint, lines, scroll, height, width, pin }: { title: stri
 export function Overlay({ overlay, runbook, step, state, height, width, engine, params, expectedMs }: OverlayProps) {
   const now = useNow();
   const highlight = useHighlighter();
+  // What a confirmation lists: the objects its rendered SQL changes, read from the statements.
+  const asking = overlay.kind === 'confirm' ? overlay.stepId : overlay.kind === 'restore' ? runbook.restore.id : undefined;
+  const objects = useMemo(() => (asking ? changeLines(findStep(runbook, asking), engine, params) : []), [asking, runbook, engine, params]);
   const textWidth = Math.max(1, width - 4);
   const summary = overlaySummary(overlay, runbook, state);
   if (!summary || height < 3) return null;
@@ -218,7 +231,7 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
       const statements = statementsOf(target, engine, params);
       const lines = [
         row('on', `On the ${ENGINE_BADGES[engine]} engine it will:`, { bold: true }),
-        ...bullets('c', target.changes.length > 0 ? target.changes : ['change data (the runbook does not say what)'], textWidth),
+        ...objectsAndWords(objects, target, textWidth),
         ...(attempts > 0 ? paragraph('again', `It has already run ${attempts} time${attempts > 1 ? 's' : ''} in this show: it will run again.`, textWidth, { color: color('warn') }) : []),
         ...(typeof statements === 'string'
           ? paragraph('err', statements, textWidth, { color: color('bad') })
@@ -255,7 +268,7 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
         head.push(row('ok', `✓ Restored and verified in ${formatDuration(run.outcome?.elapsedMs ?? 0)}.`, { color: color('ok'), bold: true }));
       } else {
         head.push(row('on', `On the ${ENGINE_BADGES[engine]} engine, restore will:`, { bold: true }));
-        head.push(...bullets('c', restore.changes, textWidth));
+        head.push(...objectsAndWords(objects, restore, textWidth));
         if (run.status === 'cancelled') head.push(row('cx', 'The last restore was cancelled: it has not finished.', { color: color('warn') }));
         if (run.status === 'failed') {
           const e = run.outcome?.error;
