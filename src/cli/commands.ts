@@ -9,7 +9,7 @@ import { runChecklist, type CheckResult } from '../check/checklist.js';
 import { checkDocument, checkLines, summaryLine } from '../check/output.js';
 import { restoreReadyItem } from '../check/restore-ready.js';
 import { createEngine } from '../engine/create.js';
-import { changeLines, changesOutside, describeOutside, paramsUsedBy } from '../core/changes.js';
+import { allowPatterns, changeLines, changesOutside, describeOutside, paramsUsedBy } from '../core/changes.js';
 import { ENGINE_BADGES, EngineError, type Engine, type EngineKind } from '../engine/types.js';
 import { safeJson, safeText } from '../format/safe-text.js';
 import { planReplay, replayedParams } from '../record/replay.js';
@@ -18,7 +18,7 @@ import type { RecordingCommand } from '../record/types.js';
 import { runPlainStep, walkPlain } from '../plain/walk.js';
 import { formatIssue, RunbookError, UsageError } from '../runbook/errors.js';
 import { loadRunbookCached } from '../runbook/cache.js';
-import type { Runbook } from '../runbook/model.js';
+import type { Runbook, Step } from '../runbook/model.js';
 import { parseParamFlags, resolveParams } from '../runbook/params.js';
 import type { ParamValue } from '../runbook/sql.js';
 import { EXIT, HELP, parseCli, type CliOptions } from './args.js';
@@ -92,14 +92,14 @@ async function validate(options: CliOptions): Promise<number> {
  * Refuses (exit 2, before anything runs) params that aim SQL which changes things at objects outside
  * the runbook's `may_change`, naming the params and the objects, unless --allow-object covers them.
  */
-function refuseOutside(runbook: Runbook, engine: EngineKind, params: Readonly<Record<string, ParamValue>>, flags: Readonly<Record<string, string>>, allowed: readonly string[]): void {
-  const outside = changesOutside(runbook, engine, params, allowed);
+function refuseOutside(runbook: Runbook, engine: EngineKind, params: Readonly<Record<string, ParamValue>>, flags: Readonly<Record<string, string>>, allowed: readonly string[], steps?: readonly Step[]): void {
+  const outside = changesOutside(runbook, engine, params, allowed, steps);
   if (outside.length === 0) return;
   const used = [...new Set(outside.flatMap((o) => paramsUsedBy(o, engine, Object.keys(flags))))];
   const cause = used.length ? used.map((k) => `--param ${k}=${flags[k]}`).join(' ') : 'these params';
   const shown = outside.slice(0, 12).map((o) => `  ${describeOutside(o)}`);
   if (outside.length > shown.length) shown.push(`  … and ${outside.length - shown.length} more`);
-  const roots = [...new Set(outside.flatMap((o) => (o.object ? [`${o.object.name.split('.')[0]}*`] : [])))];
+  const roots = allowPatterns(outside);
   throw new UsageError(
     [
       `${cause} would make the ${engine} engine change objects outside this runbook's may_change (${runbook.mayChange!.join(', ')}):`,
@@ -119,15 +119,15 @@ function recorderFor(engine: Engine, runbook: Runbook, command: RecordingCommand
  * The params of a run: the runbook's for the engine, then --param. A rehearsal starts from the
  * params of the run it replays, so recorded figures are judged by the rules they were made under.
  */
-function paramsFor(options: CliOptions, runbook: Runbook, scope: 'show' | 'check'): { params: Record<string, ParamValue>; replayed?: Record<string, string> } {
+function paramsFor(options: CliOptions, runbook: Runbook, scope: 'show' | 'check' | 'restore'): { params: Record<string, ParamValue>; replayed?: Record<string, string> } {
   const flags = parseParamFlags(options.params);
   if (options.engine !== 'rehearsal') {
     const params = resolveParams(runbook.params, options.engine, flags);
     // The checklist only reads; the show and restore are what a param could aim elsewhere.
-    if (scope === 'show') refuseOutside(runbook, options.engine, params, flags, options.allowObjects);
+    if (scope !== 'check') refuseOutside(runbook, options.engine, params, flags, options.allowObjects, scope === 'restore' ? [runbook.restore] : undefined);
     return { params };
   }
-  const replayed = replayedParams(runbook, planReplay(runbook, stateDir(), scope));
+  const replayed = replayedParams(runbook, planReplay(runbook, stateDir(), scope === 'check' ? 'check' : 'show'));
   const params = resolveParams(runbook.params, options.engine, { ...replayed, ...flags });
   const defaults = resolveParams(runbook.params, options.engine);
   const differing = Object.fromEntries(Object.entries(replayed).filter(([k]) => !(k in flags) && String(defaults[k]) !== String(params[k])));
@@ -192,7 +192,7 @@ async function confirmOnTerminal(question: string): Promise<boolean> {
 }
 
 async function restore(options: CliOptions, runbook: Runbook): Promise<number> {
-  const { params } = paramsFor(options, runbook, 'show');
+  const { params } = paramsFor(options, runbook, 'restore');
   let yes = options.yes;
   if (!yes && options.engine !== 'rehearsal' && process.stdin.isTTY && process.stdout.isTTY) {
     out(`Restore will, on the ${ENGINE_BADGES[options.engine]} engine, change (read from its SQL):`);

@@ -76,11 +76,12 @@ export function changesOutside(
   engine: EngineKind,
   params: Readonly<Record<string, ParamValue>>,
   allowed: readonly string[] = [],
+  steps: readonly Step[] = [...runbook.steps, runbook.restore, ...runbook.checklist],
 ): OutsideChange[] {
   if (!runbook.mayChange) return [];
   const patterns = [...runbook.mayChange, ...allowed];
   const outside: OutsideChange[] = [];
-  for (const step of [...runbook.steps, runbook.restore, ...runbook.checklist]) {
+  for (const step of steps) {
     if (!runsOn(step, engine)) continue;
     for (const change of stepChanges(step, engine, params)) {
       if (change.unknown) outside.push({ step, change });
@@ -92,12 +93,18 @@ export function changesOutside(
   return outside;
 }
 
-/** "step 'backups' would replace database PROD_DB_BACKUP (sql/backup/create_backups.sql:34)". */
+/** "step 'backups' changes database PROD_DB_BACKUP (replace) at sql/backup/create_backups.sql:34". */
 export function describeOutside(o: OutsideChange): string {
   const where = `${o.change.statement.file}:${o.change.statement.line}`;
   return o.object
-    ? `step '${o.step.id}' would ${o.object.action} ${o.object.kind} ${o.object.name} (${where})`
-    : `step '${o.step.id}': ${o.change.unknown} (${where}), so it cannot be checked against may_change`;
+    ? `step '${o.step.id}' changes ${o.object.kind} ${o.object.name} (${o.object.action}) at ${where}`
+    : `step '${o.step.id}': ${o.change.unknown} at ${where}, so it cannot be checked against may_change`;
+}
+
+/** The fewest `--allow-object` patterns that cover these objects: one per leading name, e.g. PROD_DB*. */
+export function allowPatterns(outside: readonly OutsideChange[]): string[] {
+  const roots = [...new Set(outside.flatMap((o) => (o.object ? [`${o.object.name.split('.')[0]}*`] : [])))];
+  return roots.filter((root) => !roots.some((other) => other !== root && matchesObjectPattern(root.slice(0, -1), other)));
 }
 
 /** The params a statement's SQL names, among `names`: which of the presenter's --param aimed it. */

@@ -206,7 +206,10 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
         }
       } else if (q.inline !== undefined) {
         const pos = at.at([...qWhere, 'inline']);
-        snowflake = { file: shown, text: q.inline, line: pos.line + 1 };
+        // A block scalar (`inline: |`) starts on the next line; a plain or quoted one on this line.
+        const node = doc.getIn([...qWhere, 'inline'], true);
+        const block = isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
+        snowflake = { file: shown, text: q.inline, line: pos.line + (block ? 1 : 0) };
       } else {
         issues.push(at.issue(qWhere, "a query needs 'sql' (a file) or 'inline' (the SQL itself)"));
       }

@@ -120,12 +120,17 @@ restore: { id: restore, title: Restore, destructive: true, changes: [Empties the
 
   it('refuses --param that points a destructive step outside may_change (exit 2, naming the param and the object), and runs nothing', () => {
     const dir = scratch({ 'runbook.yml': SHOW });
-    for (const args of [['--engine', 'local', '--yes'], ['restore', '--engine', 'local', '--yes'], ['validate']]) {
+    const cases: Array<[string[], string]> = [
+      [['--engine', 'local', '--yes'], "step 'build' changes table PROD_DB.RAW.T (replace) at runbook.yml:13"],
+      [['restore', '--engine', 'local', '--yes'], "step 'restore' changes table PROD_DB.RAW.T (delete rows) at runbook.yml:14"],
+      [['validate'], "step 'build' changes database PROD_DB (create if missing) at runbook.yml:11"],
+    ];
+    for (const [args, names] of cases) {
       const { code, stdout, stderr, state } = demo([...args, '--param', 'db=PROD_DB'], { cwd: dir });
       expect(code, args.join(' ')).toBe(2);
-      expect(stderr).toMatch(/--param db=PROD_DB would make the (local|snowflake) engine change objects outside this runbook's may_change \(TEST_\*\)/);
-      expect(stderr).toMatch(/step '(build|restore)' would (replace table|delete rows table|create if missing database) PROD_DB/);
-      expect(stderr).toMatch(/Nothing was run\. If that is what you mean, say so: --allow-object 'PROD_DB\*'/);
+      expect(stderr).toMatch(/^demo: --param db=PROD_DB would make the (local|snowflake) engine change objects outside this runbook's may_change \(TEST_\*\):$/m);
+      expect(stderr).toContain(names);
+      expect(stderr).toMatch(/Nothing was run\. If that is what you mean, say so: --allow-object 'PROD_DB\*'\.$/m);
       expect(stdout).toBe('');
       expect(existsSync(path.join(state, 'local.PROD_DB.duckdb'))).toBe(false);
     }
@@ -150,7 +155,7 @@ restore: { id: restore, title: Restore, destructive: true, changes: [Empties the
     const dir = scratch({ 'runbook.yml': SHOW.replace('CREATE OR REPLACE TABLE {{ db }}.RAW.T', 'CREATE OR REPLACE TABLE OTHER_DB.RAW.T') });
     const { code, stderr } = demo(['validate'], { cwd: dir });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^runbook\.yml:13:1: steps\[0\]: step 'build' would replace table OTHER_DB\.RAW\.T \(runbook\.yml:13\) on the snowflake engine, outside may_change \(TEST_\*\)/m);
+    expect(stderr).toMatch(/^runbook\.yml:13:1: steps\[0\]: step 'build' changes table OTHER_DB\.RAW\.T \(replace\) at runbook\.yml:13 on the snowflake engine, outside may_change \(TEST_\*\)/m);
   });
 });
 
