@@ -219,10 +219,16 @@ const ALLOWED_WORDS: Record<StatementClass, string> = {
  * `fix` says what to do, e.g. for the runbook's teardown:
  * `lintQuery(teardown, 'warehouse', { path: 'teardown', owner: "the runbook's teardown", fix: '…' })`.
  */
-export function lintQuery(query: Pick<Query, 'sql'>, allowed: StatementClass, context: { path: string; owner: string; fix: string }): Issue[] {
+export function lintQuery(
+  query: Pick<Query, 'sql'>,
+  allowed: StatementClass,
+  context: { path: string; owner: string; fix: string; engines?: readonly EngineKind[] },
+): Issue[] {
+  // What the local engine runs is checked as DuckDB reads it, unless the step never runs there.
+  const onLocal = !context.engines || context.engines.includes('local');
   const texts: Array<[SqlText, SqlDialect]> = [
     [query.sql.snowflake, 'snowflake'],
-    [query.sql.local ?? query.sql.snowflake, 'duckdb'],
+    ...(onLocal ? [[query.sql.local ?? query.sql.snowflake, 'duckdb'] as [SqlText, SqlDialect]] : []),
   ];
   const issues: Issue[] = [];
   const seen = new Set<string>();

@@ -239,8 +239,9 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
     if (!rawStep.destructive) {
       const owner = `step '${rawStep.id}', which is not marked destructive`;
       const fix = "add 'destructive: true' to the step (it will then ask for confirmation) or remove the statement";
-      for (const query of queries) issues.push(...lintQuery(query, 'read-only', { path: here, owner, fix }));
-      if (cleanup) issues.push(...lintQuery(cleanup, 'warehouse', { path: `${here}.cleanup`, owner: `the cleanup of ${owner}`, fix }));
+      const engines = rawStep.engines;
+      for (const query of queries) issues.push(...lintQuery(query, 'read-only', { path: here, owner, fix, engines }));
+      if (cleanup) issues.push(...lintQuery(cleanup, 'warehouse', { path: `${here}.cleanup`, owner: `the cleanup of ${owner}`, fix, engines }));
     }
 
     const check = 'fix' in rawStep || 'budget' in rawStep ? (rawStep as RawCheck) : undefined;

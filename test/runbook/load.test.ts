@@ -127,6 +127,12 @@ describe('loadRunbook', () => {
     }
   });
 
+  it('reads SQL as DuckDB does only for steps that run on the local engine', () => {
+    const hidden = { 'sql/counts.sql': "SELECT 'a\\'; DROP TABLE {{db}}.RAW.T; --' AS N;\n" };
+    expect(issuesOf(MINIMAL, hidden)).toEqual([expect.stringMatching(/^counts\.sql:1:\d+: steps\[0\]: DROP TABLE in step 'counts'/)]);
+    expect(issuesOf(MINIMAL.replace('    target: 1m', '    target: 1m\n    engines: [snowflake]'), hidden)).toEqual([]);
+  });
+
   it("lets a step's cleanup size a warehouse, but not change data unless the step is destructive", () => {
     const withCleanup = MINIMAL.replace('    sql: sql/counts.sql', '    sql: sql/counts.sql\n    cleanup: sql/cleanup.sql');
     expect(issuesOf(withCleanup, { 'sql/counts.sql': COUNTS_SQL, 'sql/cleanup.sql': 'ALTER WAREHOUSE WH SET WAREHOUSE_SIZE = XSMALL;' })).toEqual([]);
