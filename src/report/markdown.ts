@@ -10,10 +10,11 @@ import type { StepOutcome } from '../core/runner.js';
 import { engineSource, SOURCE_LABELS } from '../core/sources.js';
 import type { Cell, Column, ServerTiming } from '../engine/types.js';
 import { formatCell, formatCount, formatDateTime, formatDuration } from '../format/numbers.js';
-import { recordedQueries } from '../record/replay.js';
+import { acceptedParams, recordedQueries } from '../record/replay.js';
 import { RECORDED_ROWS } from '../record/store.js';
 import type { RecordedEntry, RecordedQuery, Recording } from '../record/types.js';
 import type { Runbook, Step } from '../runbook/model.js';
+import { resolveParams } from '../runbook/params.js';
 
 const NOT_MEASURED = 'not measured';
 /** Rows of a step's result shown in the report's appendix (the recording keeps up to RECORDED_ROWS). */
@@ -219,14 +220,18 @@ function restoreSection(c: Context): string[] {
   const restore = c.runbook.restore;
   const engineFlag = c.recording.engine === 'snowflake' ? '' : ` --engine ${c.recording.engine}`;
   const lines = ['## Restore instructions', '', `To return to the original data, run \`demo restore${engineFlag}\` (it asks first), or press \`R\` during the show. It runs:`, ''];
+  // The run's params as this runbook accepts them: a recording's own values are never pasted into SQL.
+  const accepted = acceptedParams(c.runbook, c.recording.params);
+  const ignored = Object.keys(c.recording.params).filter((name) => !(name in accepted));
   try {
-    const statements = prepareStep(restore, c.recording.engine, c.recording.params);
+    const statements = prepareStep(restore, c.recording.engine, resolveParams(c.runbook.params, c.recording.engine, accepted));
     const sql = statements.flatMap((s, i) => [
       ...(s.label && s.queryIndex !== statements[i - 1]?.queryIndex ? [`${i ? '\n' : ''}-- ${s.label}`] : []),
       `${s.sql.trim()};`,
     ]);
     lines.push('```sql', ...sql, '```');
     lines.push('', `Rendered from ${c.runbook.file} as it is now, with this run's params, for the ${c.recording.engine === 'snowflake' ? 'Snowflake' : 'local DuckDB'} engine.`);
+    if (ignored.length) lines.push('', `The recording's ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not a param this runbook accepts: the runbook's own value${ignored.length === 1 ? ' was' : 's were'} used.`);
   } catch (error) {
     lines.push(`(The restore SQL could not be rendered with this run's params: ${error instanceof Error ? error.message : String(error)}.)`);
   }

@@ -4,7 +4,7 @@
  * show, the report or the fallback.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -108,5 +108,34 @@ describe('a malformed recording', () => {
     }
     copyFileSync(good.file, file);
     expect(readRecording(file)?.entries).toHaveLength(1);
+  });
+});
+
+describe("a recording's params", () => {
+  it('are never pasted into the SQL the report prints: only values this runbook accepts are used', () => {
+    const runbookDir = scratch({
+      'runbook.yml': `title: Params show
+params:
+  db: { type: identifier, default: SAFE_DB }
+steps:
+  - { id: answer, title: The answer, inline: SELECT 42 AS ANSWER }
+restore: { id: restore, title: Restore, destructive: true, inline: "DELETE FROM {{ db }}.RAW.T" }
+`,
+    });
+    const states = mkdtempSync(path.join(tmpdir(), 'demo-recordings-'));
+    const at = '2026-11-20T14:03:00.000Z';
+    const recording = {
+      format: 'demo-recording/1', id: '2026-11-20T14-03-00.000Z-walk-local', command: 'walk', runbook: { title: 'Params show', file: 'runbook.yml' },
+      engine: 'local', startedAt: at, updatedAt: at, params: { db: 'PROD; DROP DATABASE PROD; --', extra: 1 },
+      entries: [{ kind: 'step', stepId: 'answer', title: 'The answer', startedAt: at, finishedAt: at, status: 'done', elapsedMs: 5, wallMs: 6, queries: [], statements: [], notices: [] }],
+    };
+    const recordings = path.join(states, 'recordings');
+    mkdirSync(recordings);
+    writeFileSync(path.join(recordings, `${recording.id}.json`), JSON.stringify(recording));
+    const result = spawnSync(process.execPath, [BIN, 'report'], { cwd: runbookDir, env: { PATH: process.env.PATH, CI: 'true', DEMO_STATE_DIR: states }, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('DELETE FROM SAFE_DB.RAW.T;');
+    expect(result.stdout).not.toMatch(/DELETE FROM PROD/);
+    expect(result.stdout).toMatch(/The recording's db, extra are not a param this runbook accepts: the runbook's own values were used\./);
   });
 });
