@@ -5,6 +5,7 @@
  */
 import { Box, render, Text } from 'ink';
 import React, { useSyncExternalStore } from 'react';
+import { safeText } from '../format/safe-text.js';
 import { color, type ThemeColor } from '../ui/theme.js';
 import type { CheckResult } from './checklist.js';
 import { checkLines } from './output.js';
@@ -60,13 +61,13 @@ export function LiveList({ board, heading }: { board: CheckBoard; heading: strin
   const { rows, summary } = useSyncExternalStore(board.subscribe, board.get);
   return (
     <Box flexDirection="column">
-      <Text color={color('title')}>{heading}</Text>
+      <Text color={color('title')}>{safeText(heading)}</Text>
       {rows.map((row) => {
         if (!row.result) {
           return (
             <Text key={row.id} color={color('muted')}>
               {row.state === 'running' ? '… ' : '  '}
-              {row.title}
+              {safeText(row.title)}
               {row.state === 'running' ? '  (running)' : ''}
             </Text>
           );

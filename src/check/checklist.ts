@@ -8,6 +8,7 @@ import { formatDuration } from '../format/numbers.js';
 import { sqlFor, type Runbook, type Step } from '../runbook/model.js';
 import type { ParamValue } from '../runbook/sql.js';
 import { renderText } from '../runbook/text.js';
+import { restoreReadiness, restoreReadyItem } from './restore-ready.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
@@ -153,6 +154,17 @@ export async function runChecklist(options: ChecklistOptions): Promise<CheckResu
   };
   const width = Math.min(options.concurrency ?? concurrencyOf(engine), Math.max(1, items.length));
   await Promise.all(Array.from({ length: width }, worker));
-  if (broken) notRunAll(`the connection failed during '${broken}'`);
+  if (broken) {
+    notRunAll(`the connection failed during '${broken}'`);
+    return results.filter(Boolean);
+  }
+  // Then whether restore could run at all, where the engine can tell (the local engine can).
+  const startedAt = new Date();
+  const readiness = signal.aborted ? undefined : await restoreReadiness(runbook, engine, params, signal);
+  if (readiness) {
+    const item = restoreReadyItem(runbook);
+    results.push(judge(item, readiness, params, engine));
+    options.onResult?.(results.at(-1)!, item, readiness, startedAt);
+  }
   return results.filter(Boolean);
 }

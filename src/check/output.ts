@@ -5,6 +5,7 @@
 import { SOURCE_LABELS, engineSource } from '../core/sources.js';
 import type { EngineKind } from '../engine/types.js';
 import { formatDuration } from '../format/numbers.js';
+import { safeText } from '../format/safe-text.js';
 import type { CheckResult, CheckStatus } from './checklist.js';
 
 export const CHECK_FORMAT = 'demo-check/1';
@@ -22,7 +23,8 @@ export function checkLines(result: CheckResult): string[] {
     lines.push(`    fix: ${result.fix}`);
     lines.push(`    check: ${result.id}`);
   } else if (result.message) lines.push(`    ${result.message}`);
-  return lines;
+  // Messages come from servers and runbooks: nothing in them may act on the terminal.
+  return lines.map(safeText);
 }
 
 export function summaryLine(results: readonly CheckResult[]): string {

@@ -4,7 +4,7 @@ import type { EngineKind } from '../engine/types.js';
 import { parseDuration } from '../format/duration.js';
 import { UsageError } from '../runbook/errors.js';
 import type { SnowflakeLimits } from '../runbook/model.js';
-import { ENGINE_NAMES } from '../runbook/patterns.js';
+import { ENGINE_NAMES, OBJECT_PATTERN } from '../runbook/patterns.js';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
 
@@ -16,6 +16,8 @@ export interface CliOptions {
   engine: EngineKind;
   connection?: string;
   params: string[];
+  /** --allow-object: names or patterns the presenter allows beyond the runbook's may_change. */
+  allowObjects: string[];
   yes: boolean;
   json: boolean;
   speed: number;
@@ -33,7 +35,7 @@ Usage:
   demo [options]                 walk the show (default engine: snowflake)
   demo check [--json] [options]  pre-demo checklist, pass/fail
   demo restore [--yes] [options] run the restore step without the TUI
-  demo validate [FILE]           validate a runbook and every SQL file it names; no connection
+  demo validate [FILE] [--param K=V]  validate a runbook and every SQL file it names; no connection
   demo presenter                 presenter console: attach to the running show from a second terminal
   demo report [RECORDING] [--out FILE]  Markdown report of a recorded run
   demo --help | --version
@@ -45,9 +47,11 @@ Options:
   -c, --connection NAME    connections.toml entry for Snowflake (default: the runbook's, else
                            default_connection_name / $SNOWFLAKE_DEFAULT_CONNECTION_NAME / "default")
   --param KEY=VALUE        set a runbook param (repeatable), e.g. --param multiplier=100
+  --allow-object PATTERN   let SQL change this object although the runbook's may_change leaves it
+                           out (repeatable; * is any characters), e.g. --allow-object 'TEST_*'
   --yes                    answer yes to every confirmation (destructive steps, restore)
   --json                   check: print a machine-readable document
-  --speed N                rehearsal: play simulated durations N times faster
+  --speed N                rehearsal: play simulated durations N times faster (0.01 to 1000000)
   --audience               hide talking points on the projected screen
   --out FILE               report: write to FILE instead of stdout
   --login-timeout T        Snowflake: a login answers or fails within T (default 15s)
@@ -68,6 +72,9 @@ Exit codes:
   2    bad input: flags, runbook, SQL files, connection config, or an engine that is not available
   130  interrupted (Ctrl-C)
 `;
+
+export const MIN_SPEED = 0.01;
+export const MAX_SPEED = 1_000_000;
 
 const COMMANDS: readonly Command[] = ['check', 'restore', 'validate', 'presenter', 'report'];
 
@@ -104,6 +111,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         rehearse: { type: 'boolean', default: false },
         connection: { type: 'string', short: 'c' },
         param: { type: 'string', multiple: true, default: [] },
+        'allow-object': { type: 'string', multiple: true, default: [] },
         yes: { type: 'boolean', short: 'y', default: false },
         json: { type: 'boolean', default: false },
         speed: { type: 'string' },
@@ -141,7 +149,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
   let speed = 1;
   if (values.speed !== undefined) {
     speed = Number(values.speed);
-    if (!Number.isFinite(speed) || speed <= 0) throw new UsageError(`--speed ${values.speed}: expected a positive number, e.g. --speed 10`);
+    // Bounded both ways: a tiny factor makes waits too long for a timer (Node warns, then plays at once).
+    if (!Number.isFinite(speed) || speed < MIN_SPEED || speed > MAX_SPEED) {
+      throw new UsageError(`--speed ${values.speed}: expected a number from ${MIN_SPEED} to ${MAX_SPEED.toLocaleString('en-GB')}, e.g. --speed 10`);
+    }
+  }
+  for (const pattern of values['allow-object']) {
+    if (!OBJECT_PATTERN.test(pattern)) throw new UsageError(`--allow-object ${pattern}: expected an object name or a pattern such as 'TEST_*' (letters, digits, _ $ . and *)`);
   }
   const positional = command === 'validate' || command === 'report' ? rest[0] : undefined;
   return {
@@ -150,6 +164,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     engine: engine as EngineKind,
     connection: values.connection,
     params: values.param,
+    allowObjects: values['allow-object'],
     yes: values.yes,
     json: values.json,
     speed,

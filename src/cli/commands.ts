@@ -7,23 +7,27 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { runChecklist, type CheckResult } from '../check/checklist.js';
 import { checkDocument, checkLines, summaryLine } from '../check/output.js';
+import { restoreReadyItem } from '../check/restore-ready.js';
 import { createEngine } from '../engine/create.js';
+import { allowPatterns, changeLines, changesOutside, describeOutside, paramsUsedBy } from '../core/changes.js';
 import { ENGINE_BADGES, EngineError, type Engine, type EngineKind } from '../engine/types.js';
+import { safeJson, safeText } from '../format/safe-text.js';
 import { planReplay, replayedParams } from '../record/replay.js';
 import { Recorder } from '../record/store.js';
 import type { RecordingCommand } from '../record/types.js';
 import { runPlainStep, walkPlain } from '../plain/walk.js';
 import { formatIssue, RunbookError, UsageError } from '../runbook/errors.js';
 import { loadRunbookCached } from '../runbook/cache.js';
-import type { Runbook } from '../runbook/model.js';
+import type { Runbook, Step } from '../runbook/model.js';
 import { parseParamFlags, resolveParams } from '../runbook/params.js';
 import type { ParamValue } from '../runbook/sql.js';
 import { commandFlags, renderRunbookText } from '../runbook/text.js';
 import { EXIT, HELP, parseCli, type CliOptions } from './args.js';
 import { stateDir } from './state-dir.js';
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
-const err = (line: string) => process.stderr.write(`${line}\n`);
+// Everything printed passes through safeText: data, runbooks and servers' messages cannot act on the terminal.
+const out = (line: string) => process.stdout.write(`${safeText(line)}\n`);
+const err = (line: string) => process.stderr.write(`${safeText(line)}\n`);
 
 /** Interactive only with a terminal on both ends and outside CI (Ink renders differently in CI). */
 export function isInteractive(): boolean {
@@ -76,14 +80,18 @@ async function openEngine(options: CliOptions, runbook: Runbook, signal: AbortSi
 async function validate(options: CliOptions): Promise<number> {
   const { loadRunbook } = await import('../runbook/load.js');
   const runbook = loadRunbook(options.runbook);
+  // With --param, the runbook is valid only if it is valid with them, on every engine.
+  const flags = parseParamFlags(options.params);
+  for (const engine of ['snowflake', 'local'] as const) refuseOutside(runbook, engine, resolveParams(runbook.params, engine, flags), flags, options.allowObjects);
   const files = new Set(
     [...runbook.steps, runbook.restore, ...runbook.checklist].flatMap((s) =>
       [...s.queries, ...(s.cleanup ? [s.cleanup] : [])].flatMap((q) => [q.sql.snowflake.file, q.sql.local?.file].filter(Boolean)),
     ),
   );
+  const given = Object.keys(flags).length ? ` and ${Object.entries(flags).map(([k, v]) => `${k}=${v}`).join(', ')}` : '';
   out(
     `${runbook.file}: valid — ${runbook.steps.length} steps, a restore step, ${runbook.checklist.length} checks; ` +
-      `${files.size} SQL files rendered with the params of every engine.`,
+      `${files.size} SQL files rendered with the params of every engine${given}.`,
   );
   return EXIT.ok;
 }
@@ -91,6 +99,27 @@ async function validate(options: CliOptions): Promise<number> {
 /** The flags that select this engine, connection and params again, for the commands the screen names. */
 function flagsOf(options: CliOptions): string {
   return commandFlags(options.engine, { connection: options.connection, params: options.params });
+}
+
+/**
+ * Refuses (exit 2, before anything runs) params that aim SQL which changes things at objects outside
+ * the runbook's `may_change`, naming the params and the objects, unless --allow-object covers them.
+ */
+function refuseOutside(runbook: Runbook, engine: EngineKind, params: Readonly<Record<string, ParamValue>>, flags: Readonly<Record<string, string>>, allowed: readonly string[], steps?: readonly Step[]): void {
+  const outside = changesOutside(runbook, engine, params, allowed, steps);
+  if (outside.length === 0) return;
+  const used = [...new Set(outside.flatMap((o) => paramsUsedBy(o, engine, Object.keys(flags))))];
+  const cause = used.length ? used.map((k) => `--param ${k}=${flags[k]}`).join(' ') : 'these params';
+  const shown = outside.slice(0, 12).map((o) => `  ${describeOutside(o)}`);
+  if (outside.length > shown.length) shown.push(`  … and ${outside.length - shown.length} more`);
+  const roots = allowPatterns(outside);
+  throw new UsageError(
+    [
+      `${cause} would make the ${engine} engine change objects outside this runbook's may_change (${runbook.mayChange!.join(', ')}):`,
+      ...shown,
+      `Nothing was run. If that is what you mean, say so: ${roots.length ? roots.map((r) => `--allow-object '${r}'`).join(' ') : '--allow-object NAME'}.`,
+    ].join('\n'),
+  );
 }
 
 /** A recorder for a run on a real engine (rehearsal only replays; it records nothing). */
@@ -106,11 +135,16 @@ function recorderFor(engine: Engine, runbook: Runbook, command: RecordingCommand
 function paramsFor(
   options: CliOptions,
   runbook: Runbook,
-  scope: 'show' | 'check',
+  scope: 'show' | 'check' | 'restore',
 ): { params: Record<string, ParamValue>; replayed?: Record<string, string>; speaksFor?: EngineKind } {
   const flags = parseParamFlags(options.params);
-  if (options.engine !== 'rehearsal') return { params: resolveParams(runbook.params, options.engine, flags) };
-  const plan = planReplay(runbook, stateDir(), scope);
+  if (options.engine !== 'rehearsal') {
+    const params = resolveParams(runbook.params, options.engine, flags);
+    // The checklist only reads; the show and restore are what a param could aim elsewhere.
+    if (scope !== 'check') refuseOutside(runbook, options.engine, params, flags, options.allowObjects, scope === 'restore' ? [runbook.restore] : undefined);
+    return { params };
+  }
+  const plan = planReplay(runbook, stateDir(), scope === 'check' ? 'check' : 'show');
   const replayed = replayedParams(runbook, plan);
   const params = resolveParams(runbook.params, options.engine, { ...replayed, ...flags });
   const defaults = resolveParams(runbook.params, options.engine);
@@ -129,10 +163,13 @@ async function check(options: CliOptions, loaded: Runbook): Promise<number> {
     options.engine === 'rehearsal'
       ? new (await import('../engine/rehearsal.js')).RehearsalEngine({ speed: options.speed, runbook, stateDir: stateDir(), scope: 'check' })
       : await newEngine(options, runbook);
+  if (engine.kind === 'rehearsal') for (const warning of engine.warnings ?? []) err(`warning: ${warning}`);
   const recorder = recorderFor(engine, runbook, 'check', params);
   const heading = `Pre-demo checklist: ${runbook.title}  [${ENGINE_BADGES[engine.kind]}]`;
   const live = !options.json && isInteractive();
-  const board = live ? new (await import('../check/LiveList.js')).CheckBoard(runbook.checklist) : undefined;
+  // The engine's own "restore can run" check comes after the runbook's (see check/restore-ready.ts).
+  const items = engine.preflight ? [...runbook.checklist, restoreReadyItem(runbook)] : runbook.checklist;
+  const board = live ? new (await import('../check/LiveList.js')).CheckBoard(items) : undefined;
   if (!options.json && !live) out(heading);
   const started = new Date();
   let results: CheckResult[] = [];
@@ -169,7 +206,7 @@ async function check(options: CliOptions, loaded: Runbook): Promise<number> {
       recording: recorder?.file ? path.basename(recorder.file, '.json') : undefined,
       scrub: engine.scrub && ((text) => engine.scrub!(text)),
     });
-    out(JSON.stringify(document, null, 2));
+    out(safeJson(document));
   } else if (!live) out(summaryLine(results));
   return results.some((r) => r.status === 'fail') ? EXIT.failed : EXIT.ok;
 }
@@ -184,10 +221,12 @@ async function confirmOnTerminal(question: string): Promise<boolean> {
 }
 
 async function restore(options: CliOptions, runbook: Runbook): Promise<number> {
-  const { params } = paramsFor(options, runbook, 'show');
+  const { params } = paramsFor(options, runbook, 'restore');
   let yes = options.yes;
   if (!yes && options.engine !== 'rehearsal' && process.stdin.isTTY && process.stdout.isTTY) {
-    out(`Restore will, on the ${ENGINE_BADGES[options.engine]} engine:`);
+    out(`Restore will, on the ${ENGINE_BADGES[options.engine]} engine, change (read from its SQL):`);
+    for (const line of changeLines(runbook.restore, options.engine, params)) out(`  - ${line}`);
+    if (runbook.restore.changes.length) out('The runbook says:');
     for (const change of runbook.restore.changes) out(`  - ${change}`);
     yes = await confirmOnTerminal('Run the restore now?');
     if (!yes) {

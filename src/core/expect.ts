@@ -19,7 +19,7 @@ export function evaluate(value: string | number | boolean, params: Readonly<Reco
   return value
     .split('*')
     .map((t) => t.trim())
-    .reduce((product, term) => product * (/^[\d_,]+$/.test(term) ? Number(term.replace(/[_,]/g, '')) : Number(params[term])), 1);
+    .reduce((product, term) => product * (/^[\d_,]+$/.test(term) ? Number(term.replace(/[_,]/g, '')) : Number(Object.hasOwn(params, term) ? params[term] : NaN)), 1);
 }
 
 function same(actual: Cell, expected: Cell): boolean {

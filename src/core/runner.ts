@@ -2,12 +2,14 @@
  * Runs one step on an engine: its statements in order, each under a watchdog, cancellable through
  * an AbortSignal. No UI here: progress goes out through `onEvent`, the outcome is returned.
  */
+import { assertAllowed } from '../engine/guard.js';
 import { CancelledError, EngineError, type Engine, type ResultOrigin, type StatementProgress, type StatementResult } from '../engine/types.js';
 import { formatDuration } from '../format/numbers.js';
+import { dialectOf } from '../runbook/classify.js';
 import { runsOn, type Step } from '../runbook/model.js';
 import type { ParamValue } from '../runbook/sql.js';
 import { checkExpectation, type ExpectationResult } from './expect.js';
-import { prepareStep, type PreparedStatement } from './prepare.js';
+import { prepareStep, unconfirmedAllows, type PreparedStatement } from './prepare.js';
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_LONG_TIMEOUT_MS = 2 * 60 * 60_000;
@@ -72,6 +74,8 @@ async function runWithWatchdog(
   maxRows: number,
   onEvent?: (event: RunEvent) => void,
 ): Promise<StatementResult> {
+  // Every engine passes through here: a statement that does more than its step allows never runs.
+  assertAllowed(statement, dialectOf(engine.kind));
   const timeoutMs = timeoutFor(step);
   const local = new AbortController();
   const forward = () => local.abort(signal.reason);
@@ -124,7 +128,7 @@ export async function runStep(options: RunStepOptions): Promise<StepOutcome> {
   if (!step.cleanup || outcome.status === 'skipped') return outcome;
   // Runs even after a cancel: its own signal, its own short watchdog.
   const cleanupStep: Step = { ...step, long: false, timeoutMs: CLEANUP_TIMEOUT_MS };
-  for (const statement of prepareStep(step, engine.kind, params, [step.cleanup])) {
+  for (const statement of prepareStep(step, engine.kind, params, [step.cleanup], unconfirmedAllows(step))) {
     onEvent?.({ type: 'statement', index: statement.index, count: statement.count, label: 'cleanup', sql: statement.sql });
     try {
       await runWithWatchdog(engine, statement, cleanupStep, new AbortController().signal, 10, onEvent);
@@ -148,6 +152,12 @@ async function runStatements(options: RunStepOptions): Promise<StepOutcome> {
   const queries: QueryOutcome[] = [];
   const notices: string[] = [];
   let elapsedMs = 0;
+  // A step that changes things checks first what would stop it halfway (e.g. restore's sources).
+  // The check is advice: if it cannot be made, the statements still fail clearly on their own.
+  const problems = step.destructive && engine.preflight ? await engine.preflight(statements, signal).catch(() => []) : [];
+  if (problems.length > 0) {
+    return { status: 'failed', queries, elapsedMs, notices, error: { message: `not started, nothing was changed: ${problems.join('; ')}`, code: 'PREFLIGHT' } };
+  }
   for (const statement of statements) {
     if (signal.aborted) return { status: 'cancelled', queries, elapsedMs, notices };
     onEvent?.({ type: 'statement', index: statement.index, count: statement.count, label: statement.label, sql: statement.sql });

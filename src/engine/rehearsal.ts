@@ -8,7 +8,7 @@
  * from the live run of …") and in `note` for the header.
  */
 import { sleep, throwIfAborted } from '../core/abort.js';
-import { planReplay, recordedOrigin, runName, staleNotice, type Replay, type ReplayPlan } from '../record/replay.js';
+import { libraryFor, planReplay, recordedOrigin, runName, staleNotice, type Replay, type ReplayPlan } from '../record/replay.js';
 import { sqlFor, type Runbook, type Step } from '../runbook/model.js';
 import { splitStatements } from '../runbook/sql.js';
 import type { Engine, RunOptions, StatementRequest, StatementResult } from './types.js';
@@ -35,6 +35,12 @@ export class RehearsalEngine implements Engine {
 
   get note(): string | undefined {
     return this.replayPlan().note;
+  }
+
+  /** Recordings that were skipped because they are not valid, one line each. */
+  get warnings(): readonly string[] {
+    this.replayPlan();
+    return this.options.stateDir ? libraryFor(this.options.stateDir).warnings() : [];
   }
 
   async connect(signal: AbortSignal): Promise<void> {

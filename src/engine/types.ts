@@ -3,6 +3,8 @@
  * The UI and the runner only ever see this; they never know which backend answers.
  */
 
+import type { StatementClass } from '../runbook/classify.js';
+
 export type EngineKind = 'snowflake' | 'local' | 'rehearsal';
 
 /** Where a figure on screen came from. Every result carries one so the screen can say so. */
@@ -91,6 +93,11 @@ export interface StatementRequest {
   queryIndex?: number;
   lastOfQuery?: boolean;
   file?: string;
+  /**
+   * The most this statement may do (see runbook/classify.ts): 'changes' only for a step marked
+   * destructive, 'warehouse' for a cleanup. Absent means read-only: an engine refuses anything more.
+   */
+  allows?: StatementClass;
 }
 
 export interface RunOptions {
@@ -135,6 +142,11 @@ export interface Engine {
   scrub?(text: string): string;
   connect(signal: AbortSignal): Promise<void>;
   run(request: StatementRequest, options: RunOptions): Promise<StatementResult>;
+  /**
+   * What would stop these statements (a step's, in order) halfway, found before any of them runs:
+   * one sentence per problem, none when they can start. Engines that cannot tell leave it out.
+   */
+  preflight?(statements: readonly StatementRequest[], signal: AbortSignal): Promise<string[]>;
   close(): Promise<void>;
 }
 

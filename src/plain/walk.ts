@@ -2,6 +2,7 @@
  * The walkthrough as plain sequential text, for pipes, CI and logs: no raw mode, no cursor
  * movement. Runs every step in order and stops at the first failure.
  */
+import { changeLines } from '../core/changes.js';
 import { comparisonView } from '../core/comparison.js';
 import { runStep, type StepOutcome } from '../core/runner.js';
 import { changesRealData, originLabel, originOf, SOURCE_LABELS, sourceTag } from '../core/sources.js';
@@ -124,7 +125,9 @@ export async function runPlainStep(run: PlainRun, runbookStep: Step, position: s
   for (const line of comparisonLines(run, step)) write(line);
   if (step.queries.length === 0) return { status: 'done', queries: [], elapsedMs: 0, notices: [] };
   if (step.destructive && changesRealData(engine.kind) && !run.yes) {
-    write(`  ✗ not run: '${step.id}' is destructive and changes data on the ${ENGINE_BADGES[engine.kind]} engine:`);
+    write(`  ✗ not run: '${step.id}' is destructive; on the ${ENGINE_BADGES[engine.kind]} engine its SQL changes:`);
+    for (const line of changeLines(step, engine.kind, run.params)) write(`      - ${line}`);
+    if (step.changes.length) write('    The runbook says:');
     for (const change of step.changes) write(`      - ${change}`);
     write('    Re-run with --yes to allow it, or run demo in a terminal to confirm it step by step.');
     return 'refused';

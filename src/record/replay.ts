@@ -143,10 +143,18 @@ export function planReplay(runbook: Runbook, stateDir: string, scope: 'show' | '
  * are carried over, as strings for the usual typed check; the command line still wins.
  */
 export function replayedParams(runbook: Runbook, plan: ReplayPlan): Record<string, string> {
+  return acceptedParams(runbook, plan.primary?.params ?? {});
+}
+
+/**
+ * The params of a recording that this runbook declares and that fit their type, as strings: a
+ * recording is someone else's file, so nothing else from it is ever rendered into SQL.
+ */
+export function acceptedParams(runbook: Runbook, recorded: Readonly<Record<string, unknown>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(plan.primary?.params ?? {})) {
-    const spec = runbook.params[name];
-    if (spec && 'value' in checkParamValue(spec, value)) out[name] = String(value);
+  for (const [name, value] of Object.entries(recorded)) {
+    const spec = Object.hasOwn(runbook.params, name) ? runbook.params[name] : undefined;
+    if (spec && (typeof value === 'string' || typeof value === 'number') && 'value' in checkParamValue(spec, value)) out[name] = String(value);
   }
   return out;
 }

@@ -3,14 +3,17 @@
  * (temporary file, then rename) after every step, so a crash mid-show loses nothing already
  * recorded and a reader never sees half a file.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CheckResult } from '../check/checklist.js';
+import { privateDir, writeAtomically } from '../cli/state-dir.js';
 import type { StepOutcome } from '../core/runner.js';
 import type { Engine, RunOptions, StatementRequest, StatementResult } from '../engine/types.js';
 import type { Runbook, Step } from '../runbook/model.js';
+import { readTextFile } from '../runbook/files.js';
 import type { ParamValue } from '../runbook/sql.js';
 import { stepSqlHash } from './hash.js';
+import { checkRecording } from './schema.js';
 import {
   RECORDING_FORMAT,
   type RecordedEngine,
@@ -59,21 +62,32 @@ export function listRecordings(stateDir: string): RecordingRef[] {
     .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
-/** A recording, or undefined when the file is missing or not one of ours. */
-export function readRecording(file: string): Recording | undefined {
+/** A recording larger than this is not one of ours (100 rows per query keep them far smaller). */
+const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
+
+/** A recording checked against the format's schema, or what is wrong with the file (one line). */
+export function inspectRecording(file: string): { recording: Recording } | { problem: string } {
+  const read = readTextFile(file, MAX_RECORDING_BYTES);
+  if ('missing' in read) return { problem: 'file not found' };
+  if ('problem' in read) return { problem: read.problem };
+  let data: unknown;
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as Recording;
-    return data && data.format === RECORDING_FORMAT && Array.isArray(data.entries) ? data : undefined;
-  } catch {
-    return undefined;
+    data = JSON.parse(read.text);
+  } catch (error) {
+    return { problem: `not JSON (${(error as Error).message})` };
   }
+  return checkRecording(data);
 }
 
-/** Writes through a temporary file and a rename: a reader sees the old file or the new, never half. */
-export function writeAtomically(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
+/** A recording, or undefined when the file is missing or not a valid recording. */
+export function readRecording(file: string): Recording | undefined {
+  const inspected = inspectRecording(file);
+  return 'recording' in inspected ? inspected.recording : undefined;
+}
+
+/** The one line that says a recording was skipped, and why. */
+export function skippedWarning(file: string, problem: string): string {
+  return `skipped recording ${path.basename(file)}: ${problem}`;
 }
 
 /** A temporary file older than this was left by a crash between write and rename. */
@@ -85,7 +99,11 @@ export function pruneRecordings(stateDir: string, keep: number): void {
   const names = existsFile(dir) ? readdirSync(dir) : [];
   for (const name of names.filter((n) => n.endsWith('.tmp'))) {
     const file = path.join(dir, name);
-    if (Date.now() - statSync(file).mtimeMs > STALE_TEMP_MS) rmSync(file, { force: true });
+    try {
+      if (Date.now() - statSync(file).mtimeMs > STALE_TEMP_MS) rmSync(file, { force: true });
+    } catch {
+      // gone already (another demo renamed or removed it)
+    }
   }
   const seen = new Set<string>();
   let kept = 0;
@@ -153,6 +171,7 @@ export class Recorder {
       concurrency: engine.concurrency,
       source: engine.source,
       scrub: engine.scrub && ((text: string) => engine.scrub!(text)),
+      preflight: engine.preflight?.bind(engine),
       connect: (signal: AbortSignal) => engine.connect(signal),
       close: () => engine.close(),
       run: async (request: StatementRequest, options: RunOptions): Promise<StatementResult> => {
@@ -201,7 +220,7 @@ export class Recorder {
     if (this.recording) return this.recording;
     const { stateDir, runbook, engine, command, params } = this.options;
     const dir = recordingsDir(stateDir);
-    mkdirSync(dir, { recursive: true });
+    privateDir(dir);
     const startedAt = this.startedAt.toISOString();
     const stamp = startedAt.replace(/:/g, '-');
     let id = `${stamp}-${command}-${engine}`;
@@ -268,9 +287,14 @@ function existsFile(file: string): boolean {
  * changed, e.g. the recording this very show is writing).
  */
 export class RecordingLibrary {
-  private readonly cache = new Map<string, { mtimeMs: number; size: number; recording?: Recording }>();
+  private readonly cache = new Map<string, { mtimeMs: number; size: number; recording?: Recording; problem?: string }>();
 
   constructor(readonly stateDir: string) {}
+
+  /** One line per recording read so far that was skipped, naming it and what is wrong with it. */
+  warnings(): string[] {
+    return [...this.cache].flatMap(([file, c]) => (c.problem ? [skippedWarning(file, c.problem)] : []));
+  }
 
   refs(): RecordingRef[] {
     return listRecordings(this.stateDir);
@@ -285,8 +309,9 @@ export class RecordingLibrary {
     }
     const cached = this.cache.get(ref.file);
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.recording;
-    const recording = readRecording(ref.file);
-    this.cache.set(ref.file, { mtimeMs: stat.mtimeMs, size: stat.size, recording });
+    const inspected = inspectRecording(ref.file);
+    const recording = 'recording' in inspected ? inspected.recording : undefined;
+    this.cache.set(ref.file, { mtimeMs: stat.mtimeMs, size: stat.size, recording, problem: 'problem' in inspected ? inspected.problem : undefined });
     return recording;
   }
 

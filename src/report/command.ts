@@ -1,8 +1,10 @@
 /** `demo report [RECORDING] [--out FILE]`: Markdown from a recording (default: the latest show). */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CliOptions } from '../cli/args.js';
-import { listRecordings, readRecording, writeAtomically, type RecordingRef } from '../record/store.js';
+import { writeAtomically } from '../cli/state-dir.js';
+import { safeText } from '../format/safe-text.js';
+import { inspectRecording, listRecordings, skippedWarning, type RecordingRef } from '../record/store.js';
 import type { Recording } from '../record/types.js';
 import { loadRunbookCached } from '../runbook/cache.js';
 import { UsageError } from '../runbook/errors.js';
@@ -16,10 +18,14 @@ export const RECENT_MS = 24 * 60 * 60_000;
  * steps among those started within a day of the newest (the newest on a tie) — so a show opened
  * and quit after one step does not hide the full run before it. Else the newest of any kind.
  */
-function mostComplete(refs: readonly RecordingRef[]): { ref: RecordingRef; recording: Recording; newest: { ref: RecordingRef; measured: number } } | undefined {
+function mostComplete(refs: readonly RecordingRef[], warn: (line: string) => void): { ref: RecordingRef; recording: Recording; newest: { ref: RecordingRef; measured: number } } | undefined {
   const walks = refs
     .filter((r) => r.command === 'walk')
-    .map((ref) => ({ ref, recording: readRecording(ref.file) }))
+    .map((ref) => {
+      const inspected = inspectRecording(ref.file);
+      if ('problem' in inspected) warn(`warning: ${skippedWarning(ref.file, inspected.problem)}`);
+      return { ref, recording: 'recording' in inspected ? inspected.recording : undefined };
+    })
     .filter((w): w is { ref: RecordingRef; recording: Recording } => w.recording !== undefined);
   const newest = walks[0];
   if (!newest) return undefined;
@@ -31,12 +37,13 @@ function mostComplete(refs: readonly RecordingRef[]): { ref: RecordingRef; recor
 
 /**
  * RECORDING is a file path, a recording id, or the start of one (e.g. "2026-11-20T14"). Without
- * it: the most complete recent run of the show (`demo`), else the newest recording of any kind.
+ * it: the most complete recent run of the show (`demo`), else the newest recording of any kind. A
+ * recording that is not valid is skipped with a warning when none was named, and refused when it was.
  */
-export function pickRecording(stateDir: string, wanted?: string): { ref?: RecordingRef; recording: Recording; note?: string } {
+export function pickRecording(stateDir: string, wanted?: string, warn: (line: string) => void = () => {}): { ref?: RecordingRef; recording: Recording; note?: string } {
   const refs = listRecordings(stateDir);
   if (!wanted) {
-    const picked = mostComplete(refs);
+    const picked = mostComplete(refs, warn);
     if (picked) {
       const note =
         picked.ref.id === picked.newest.ref.id
@@ -47,26 +54,30 @@ export function pickRecording(stateDir: string, wanted?: string): { ref?: Record
     }
   }
   if (wanted && (wanted.endsWith('.json') || wanted.includes(path.sep))) {
-    const recording = readRecording(path.resolve(wanted));
-    if (!recording) throw new UsageError(`${wanted}: not a demo recording (expected a file from ${path.join(stateDir, 'recordings')})`);
-    return { recording };
+    const inspected = inspectRecording(path.resolve(wanted));
+    if ('problem' in inspected) throw new UsageError(`${wanted}: not a demo recording (${inspected.problem}); recordings are in ${path.join(stateDir, 'recordings')}`);
+    return { recording: inspected.recording };
   }
   const matches = wanted ? refs.filter((r) => r.id.startsWith(wanted)) : [];
-  const ref = matches[0] ?? (wanted ? undefined : refs[0]);
-  if (!ref) {
-    const known = refs.slice(0, 5).map((r) => r.id).join(', ');
-    throw new UsageError(
-      wanted
-        ? `no recording '${wanted}' in ${path.join(stateDir, 'recordings')}${known ? ` (newest: ${known})` : ''}`
-        : `no recordings yet in ${path.join(stateDir, 'recordings')}: run the show on the local or Snowflake engine first`,
-    );
-  }
   if (wanted && matches.length > 1 && !matches.some((m) => m.id === wanted)) {
     throw new UsageError(`'${wanted}' matches ${matches.length} recordings (${matches.slice(0, 3).map((m) => m.id).join(', ')}, …): give more of the id`);
   }
-  const recording = readRecording(ref.file);
-  if (!recording) throw new UsageError(`${ref.file}: unreadable recording`);
-  return { ref, recording };
+  const exact = wanted ? matches.filter((m) => m.id === wanted) : [];
+  const candidates = wanted ? (exact.length ? exact : matches) : [...matches, ...refs.filter((r) => r.command !== 'walk')];
+  for (const ref of candidates) {
+    const inspected = inspectRecording(ref.file);
+    if ('recording' in inspected) return { ref, recording: inspected.recording };
+    if (wanted) throw new UsageError(`${ref.file}: not a valid demo recording (${inspected.problem})`);
+    warn(`warning: ${skippedWarning(ref.file, inspected.problem)}`);
+  }
+  const known = refs.slice(0, 5).map((r) => r.id).join(', ');
+  throw new UsageError(
+    wanted
+      ? `no recording '${wanted}' in ${path.join(stateDir, 'recordings')}${known ? ` (newest: ${known})` : ''}`
+      : refs.length > 0
+        ? `no valid recording in ${path.join(stateDir, 'recordings')}: run the show on the local or Snowflake engine again`
+        : `no recordings yet in ${path.join(stateDir, 'recordings')}: run the show on the local or Snowflake engine first`,
+  );
 }
 
 /** Writes the report to --out FILE (atomically) or through `write` (stdout, from the CLI). */
@@ -75,17 +86,32 @@ export async function reportCommand(
   io: { stateDir: string; write: (text: string) => void; say: (line: string) => void },
 ): Promise<number> {
   const dir = io.stateDir;
-  const { recording, note } = pickRecording(dir, options.positional);
+  const out = options.out;
+  const file = out ? path.resolve(out) : undefined;
+  if (file && out && isFolder(file)) throw new UsageError(`--out ${out}: that is a folder; give a file name, e.g. --out ${path.join(out, 'report.md')}`);
+  const { recording, note } = pickRecording(dir, options.positional, io.say);
   if (note) io.say(note);
   const runbook = await loadRunbookCached(options.runbook, [recording.engine], path.join(dir, 'cache'));
-  const markdown = renderReport(recording, runbook);
-  if (!options.out) {
+  // Recordings come from other machines: nothing in one may act on the terminal or the reader's viewer.
+  const markdown = safeText(renderReport(recording, runbook));
+  if (!file) {
     io.write(markdown);
     return 0;
   }
-  const file = path.resolve(options.out);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeAtomically(file, markdown);
-  io.say(`Report of ${recording.id} written to ${options.out}`);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeAtomically(file, markdown, 0o666);
+  } catch (error) {
+    throw new UsageError(`--out ${out}: cannot write the report: ${(error as Error).message}`);
+  }
+  io.say(`Report of ${recording.id} written to ${out}`);
   return 0;
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }

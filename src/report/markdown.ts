@@ -10,11 +10,12 @@ import type { StepOutcome } from '../core/runner.js';
 import { engineSource, SOURCE_LABELS } from '../core/sources.js';
 import type { Cell, Column, ServerTiming } from '../engine/types.js';
 import { formatCell, formatCount, formatDateTime, formatDuration } from '../format/numbers.js';
-import { recordedOrigin, recordedQueries } from '../record/replay.js';
+import { acceptedParams, recordedOrigin, recordedQueries } from '../record/replay.js';
 import { RECORDED_ROWS } from '../record/store.js';
 import type { RecordedEntry, RecordedQuery, Recording } from '../record/types.js';
 import type { Runbook, Step } from '../runbook/model.js';
 import { renderRunbookText, renderText } from '../runbook/text.js';
+import { resolveParams } from '../runbook/params.js';
 
 const NOT_MEASURED = 'not measured';
 /** Rows of a step's result shown in the report's appendix (the recording keeps up to RECORDED_ROWS). */
@@ -245,14 +246,18 @@ function restoreSection(c: Context): string[] {
   const restore = c.runbook.restore;
   const command = renderText('{{ demo(restore) }}', { params: c.recording.params, engine: c.recording.engine });
   const lines = ['## Restore instructions', '', `To return to the original data, run \`${command}\` (it asks first), or press \`R\` during the show. It runs:`, ''];
+  // The run's params as this runbook accepts them: a recording's own values are never pasted into SQL.
+  const accepted = acceptedParams(c.runbook, c.recording.params);
+  const ignored = Object.keys(c.recording.params).filter((name) => !(name in accepted));
   try {
-    const statements = prepareStep(restore, c.recording.engine, c.recording.params);
+    const statements = prepareStep(restore, c.recording.engine, resolveParams(c.runbook.params, c.recording.engine, accepted));
     const sql = statements.flatMap((s, i) => [
       ...(s.label && s.queryIndex !== statements[i - 1]?.queryIndex ? [`${i ? '\n' : ''}-- ${s.label}`] : []),
       `${s.sql.trim()};`,
     ]);
     lines.push('```sql', ...sql, '```');
     lines.push('', `Rendered from ${c.runbook.file} as it is now, with this run's params, for the ${c.recording.engine === 'snowflake' ? 'Snowflake' : 'local DuckDB'} engine.`);
+    if (ignored.length) lines.push('', `The recording's ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not a param this runbook accepts: the runbook's own value${ignored.length === 1 ? ' was' : 's were'} used.`);
   } catch (error) {
     lines.push(`(The restore SQL could not be rendered with this run's params: ${error instanceof Error ? error.message : String(error)}.)`);
   }
@@ -304,9 +309,11 @@ function appendix(c: Context): string[] {
 
 export function renderReport(recording: Recording, loaded: Runbook): string {
   const latest = measuredEntries(recording);
-  // The runbook's words as they read on that run: its engine, its params, its measured times.
+  // The runbook's words as they read on that run: its engine, its params (those the runbook accepts:
+  // a recording's own values are never pasted in), its measured times.
+  const params = resolveParams(loaded.params, recording.engine, acceptedParams(loaded, recording.params));
   const runbook = renderRunbookText(loaded, {
-    params: recording.params,
+    params,
     engine: recording.engine,
     measured: (id) => {
       const entry = latest.get(`step:${id}`);
@@ -326,7 +333,7 @@ export function renderReport(recording: Recording, loaded: Runbook): string {
   const ended = recording.finishedAt ? `ended ${formatDateTime(recording.finishedAt)}` : `did not end normally (last step recorded ${formatDateTime(recording.updatedAt)})`;
   const withQueries = steps.filter((s) => s.queries.length > 0);
   const missing = withQueries.filter((s) => !latest.has(`${kind}:${s.id}`));
-  const params = Object.entries(recording.params).map(([k, v]) => `${k}=${v}`).join(', ');
+  const paramList = Object.entries(recording.params).map(([k, v]) => `${k}=${v}`).join(', ');
   // Counted as the show counts its steps (Step n/N); the restore is said apart.
   const shown = kind === 'check' ? runbook.checklist : runbook.steps;
   const recorded = shown.filter((s) => latest.has(`${kind}:${s.id}`)).length;
@@ -335,12 +342,12 @@ export function renderReport(recording: Recording, loaded: Runbook): string {
   const counted = `${recorded} of the ${shown.length} ${kind === 'check' ? 'checks' : 'steps'} recorded${talkOnly ? ` (${talkOnly} run no SQL)` : ''}${restored}`;
 
   const lines = [
-    `# ${renderText(recording.runbook.title, { params: recording.params, engine: recording.engine })} — run report`,
+    `# ${renderText(recording.runbook.title, { params, engine: recording.engine })} — run report`,
     '',
     `**Recorded:** ${formatDateTime(recording.startedAt)}, ${ended}  `,
     `**Engine:** ${source} · ${engineName}  `,
     `**Command:** \`${command}\` · ${counted}  `,
-    `**Params:** ${params || 'none'}  `,
+    `**Params:** ${paramList || 'none'}  `,
     `**Recording:** ${recording.id}`,
     '',
     `Every figure below was measured in this run and read from its recording (${source}); anything this run did not measure is marked "${NOT_MEASURED}" or left out. Result rows are kept up to ${RECORDED_ROWS} per query.`,

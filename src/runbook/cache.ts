@@ -4,23 +4,17 @@
  * SQL file it read and every twin it looked for are byte-for-byte unchanged.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { privateDir, writeAtomically } from '../cli/state-dir.js';
 import type { EngineKind } from '../engine/types.js';
+import { readTextOrNull } from './files.js';
 import type { Runbook } from './model.js';
 
 const KEEP = 20;
 
 function hash(text: string | null): string {
   return text === null ? 'absent' : createHash('sha256').update(text).digest('hex');
-}
-
-function readOrNull(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
 }
 
 /** Changes when our own loader changes, so an entry never outlives the code that made it. */
@@ -38,15 +32,15 @@ interface Entry {
 }
 
 export async function loadRunbookCached(file: string, engines: readonly EngineKind[], cacheDir: string): Promise<Runbook> {
-  const text = readOrNull(path.resolve(file));
+  const text = readTextOrNull(path.resolve(file));
   const key = hash(JSON.stringify([loaderStamp(), process.cwd(), path.resolve(file), engines, text]));
   const entryFile = path.join(cacheDir, `runbook-${key.slice(0, 32)}.json`);
   if (text !== null) {
-    const entry = readOrNull(entryFile);
+    const entry = readTextOrNull(entryFile, 64 * 1024 * 1024);
     if (entry !== null) {
       try {
         const parsed = JSON.parse(entry) as Entry;
-        if (Object.entries(parsed.files).every(([f, h]) => hash(readOrNull(f)) === h)) return parsed.runbook;
+        if (Object.entries(parsed.files).every(([f, h]) => hash(readTextOrNull(f)) === h)) return parsed.runbook;
       } catch {
         // A damaged entry is just a miss.
       }
@@ -56,9 +50,10 @@ export async function loadRunbookCached(file: string, engines: readonly EngineKi
   const files = new Map<string, string | null>();
   const runbook = loadRunbook(file, { engines, files });
   try {
-    mkdirSync(cacheDir, { recursive: true });
+    // Owner-only, like everything under .demo/; it holds the runbook and the SQL the show runs, nothing more.
+    privateDir(cacheDir);
     const entry: Entry = { files: Object.fromEntries([...files].map(([f, t]) => [f, hash(t)])), runbook };
-    writeFileSync(entryFile, JSON.stringify(entry));
+    writeAtomically(entryFile, JSON.stringify(entry));
     prune(cacheDir);
   } catch {
     // The cache is an optimisation: a read-only folder must not stop the show.

@@ -5,7 +5,7 @@ import type { ParamSpec } from './schema.js';
 export function expressionProblems(expr: string, specs: Readonly<Record<string, ParamSpec>>): string | undefined {
   for (const term of expr.split('*').map((t) => t.trim())) {
     if (/^[\d_,]+$/.test(term)) continue;
-    const spec = specs[term];
+    const spec = Object.hasOwn(specs, term) ? specs[term] : undefined;
     if (!spec) return `'${term}' is neither a number nor a param`;
     if (spec.type !== 'integer') return `param '${term}' is not an integer`;
   }

@@ -3,7 +3,6 @@
  * make (ids, SQL files, placeholders, the destructive lint). Every problem is collected with its
  * file:line:column; any problem means nothing runs.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
@@ -14,8 +13,11 @@ import type { Query, Runbook, SqlText, Step, Talk } from './model.js';
 import { checkParamValue, resolveParams } from './params.js';
 import { ENGINE_NAMES, runbookSchema, type Expectation, type ParamSpec, type RawCheck, type RawStep } from './schema.js';
 import { expressionProblems, isExpression } from './expressions.js';
-import { findDestructive, renderTemplate } from './sql.js';
+import { renderTemplate } from './sql.js';
 import { textProblems } from './text.js';
+import { lintQuery } from './classify.js';
+import { readTextFile, resolveSqlFile } from './files.js';
+import { changesOutside, describeOutside } from '../core/changes.js';
 
 type PathKey = string | number;
 
@@ -112,18 +114,17 @@ export interface LoadOptions {
 export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
   const shown = path.relative(process.cwd(), file) || file;
   const dir = path.dirname(path.resolve(file));
-  let text: string;
-  const read = (abs: string): string | null => {
-    const content = existsSync(abs) ? readFileSync(abs, 'utf8') : null;
-    options.files?.set(abs, content);
-    return content;
+  const read = (abs: string, real = abs) => {
+    const result = readTextFile(real);
+    options.files?.set(abs, 'text' in result ? result.text : null);
+    return result;
   };
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+  const runbookText = readTextFile(file);
+  if (!('text' in runbookText)) {
+    const reason = 'missing' in runbookText ? 'file not found' : runbookText.problem;
     throw new RunbookError([{ file: shown, line: 1, column: 1, message: `cannot read the runbook: ${reason}; pass --runbook FILE` }]);
   }
+  const text = runbookText.text;
 
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -138,7 +139,18 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
   }
   const at = new Locator(doc, lines, shown, text);
 
-  const parsed = runbookSchema.safeParse(doc.toJS());
+  let js: unknown;
+  try {
+    js = doc.toJS();
+  } catch (error) {
+    // The yaml library stops aliases that expand without bound (a "billion laughs" document).
+    const reason = /alias/i.test((error as Error).message) ? 'aliases expand too far (a resource-exhaustion pattern); write the values out' : (error as Error).message;
+    throw new RunbookError([{ file: shown, line: 1, column: 1, message: `YAML: ${reason}` }]);
+  }
+  // JavaScript objects drop a `__proto__` key silently; in a runbook it is always a mistake or a trick.
+  const proto = protoKeyPath(js);
+  if (proto) throw new RunbookError([at.issue(proto, "'__proto__' cannot be a key", '__proto__')]);
+  const parsed = runbookSchema.safeParse(js);
   if (!parsed.success) {
     throw new RunbookError(
       parsed.error.issues.map((issue) => {
@@ -193,20 +205,27 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
       let snowflake: SqlText | undefined;
       let local: SqlText | undefined;
       if (q.sql !== undefined) {
-        const abs = path.resolve(dir, q.sql);
-        const display = path.relative(process.cwd(), abs);
-        const content = read(abs);
-        if (content === null) {
-          issues.push(at.issue([...qWhere, sqlKey], `SQL file not found: ${display}`));
-        } else {
-          snowflake = { file: display, text: content, line: 1 };
-          const twin = twinPath(dir, q.sql);
-          const twinText = twin ? read(twin) : null;
-          if (twin && twinText !== null) local = { file: path.relative(process.cwd(), twin), text: twinText, line: 1 };
+        const sqlFile = resolveSqlFile(dir, q.sql);
+        const content = 'abs' in sqlFile ? read(sqlFile.abs, sqlFile.real) : undefined;
+        const display = 'abs' in sqlFile ? path.relative(process.cwd(), sqlFile.abs) : q.sql;
+        if (!content) issues.push(at.issue([...qWhere, sqlKey], `${(sqlFile as { problem: string }).problem}; SQL files are .sql files inside the runbook's folder`));
+        else if ('missing' in content) issues.push(at.issue([...qWhere, sqlKey], `SQL file not found: ${display}`));
+        else if ('problem' in content) issues.push(at.issue([...qWhere, sqlKey], `cannot use ${display} as SQL: ${content.problem}`));
+        else {
+          snowflake = { file: display, text: content.text, line: 1 };
+          const twin = twinPath(q.sql);
+          const twinFile = twin ? resolveSqlFile(dir, twin) : undefined;
+          const twinText = twinFile && 'abs' in twinFile ? read(twinFile.abs, twinFile.real) : twinFile && { problem: twinFile.problem };
+          const twinShown = twinFile && 'abs' in twinFile ? path.relative(process.cwd(), twinFile.abs) : twin;
+          if (twinText && 'text' in twinText) local = { file: twinShown!, text: twinText.text, line: 1 };
+          else if (twinText && 'problem' in twinText) issues.push(at.issue([...qWhere, sqlKey], `cannot use its DuckDB twin ${twinShown} as SQL: ${twinText.problem}`));
         }
       } else if (q.inline !== undefined) {
         const pos = at.at([...qWhere, 'inline']);
-        snowflake = { file: shown, text: q.inline, line: pos.line + 1 };
+        // A block scalar (`inline: |`) starts on the next line; a plain or quoted one on this line.
+        const node = doc.getIn([...qWhere, 'inline'], true);
+        const block = isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
+        snowflake = { file: shown, text: q.inline, line: pos.line + (block ? 1 : 0) };
       } else {
         issues.push(at.issue(qWhere, "a query needs 'sql' (a file) or 'inline' (the SQL itself)"));
       }
@@ -231,22 +250,14 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
       issues.push(at.issue(where, "display: comparison needs a 'comparison' table", 'display'));
     }
 
-    // The lint: a step that is not marked destructive may not drop, replace or rewrite data.
+    // The lint: a step that is not marked destructive may only read; its cleanup (which runs
+    // without asking) may also size a warehouse. Decided positively, for both engines' SQL.
     if (!rawStep.destructive) {
-      for (const query of cleanup ? [...queries, cleanup] : queries) {
-        for (const text of [query.sql.snowflake, query.sql.local]) {
-          if (!text) continue;
-          for (const hit of findDestructive(text.text)) {
-            issues.push({
-              file: text.file,
-              line: text.line + hit.line - 1,
-              column: hit.column,
-              path: `${here}`,
-              message: `${hit.keyword} in step '${rawStep.id}', which is not marked destructive; add 'destructive: true' to the step (it will then ask for confirmation) or remove the statement`,
-            });
-          }
-        }
-      }
+      const owner = `step '${rawStep.id}', which is not marked destructive`;
+      const fix = "add 'destructive: true' to the step (it will then ask for confirmation) or remove the statement";
+      const engines = rawStep.engines;
+      for (const query of queries) issues.push(...lintQuery(query, 'read-only', { path: here, owner, fix, engines }));
+      if (cleanup) issues.push(...lintQuery(cleanup, 'warehouse', { path: `${here}.cleanup`, owner: `the cleanup of ${owner}`, fix, engines }));
     }
 
     const check = 'fix' in rawStep || 'budget' in rawStep ? (rawStep as RawCheck) : undefined;
@@ -336,6 +347,7 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
       resultTimeoutMs: parseDuration(raw.snowflake.result_timeout),
     },
     params: raw.params,
+    mayChange: raw.may_change,
     steps,
     restore,
     checklist,
@@ -357,16 +369,38 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
     }
   }
 
+  // may_change: the runbook's own params must keep what its SQL changes inside the declared names.
+  if (issues.length === 0 && runbook.mayChange) {
+    const paths = new Map([...steps.map((s, i) => [s.id, `steps[${i}]`] as const), [restore.id, 'restore'], ...checklist.map((s, i) => [s.id, `checklist[${i}]`] as const)]);
+    for (const engine of (options.engines ?? ENGINE_NAMES).filter((e) => e !== 'rehearsal')) {
+      for (const outside of changesOutside(runbook, engine, resolveParams(raw.params, engine))) {
+        const { file, line, column } = outside.change.statement;
+        issues.push({ file, line, column, path: paths.get(outside.step.id), message: `${describeOutside(outside)} on the ${engine} engine, outside may_change (${runbook.mayChange.join(', ')}); add it to may_change or change the SQL` });
+      }
+    }
+  }
+
   if (issues.length > 0) throw new RunbookError(dedupe(issues));
   return runbook;
 }
 
 /** sql/a/b.sql → sql/duckdb/a/b.sql: DuckDB twins live in one obvious place beside the originals. */
-export function twinPath(dir: string, sqlPath: string): string | undefined {
+export function twinPath(sqlPath: string): string | undefined {
   const normal = path.normalize(sqlPath);
   const [top, ...rest] = normal.split(path.sep);
   if (top !== 'sql' || rest.length === 0 || rest[0] === 'duckdb') return undefined;
-  return path.resolve(dir, 'sql', 'duckdb', ...rest);
+  return path.join('sql', 'duckdb', ...rest);
+}
+
+/** The path of the first map holding a `__proto__` key, if any. */
+function protoKeyPath(value: unknown, at: PathKey[] = []): PathKey[] | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return at;
+  for (const [key, child] of Object.entries(value)) {
+    const found = protoKeyPath(child, [...at, Array.isArray(value) ? Number(key) : key]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function dedupe(issues: Issue[]): Issue[] {

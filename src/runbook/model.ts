@@ -60,6 +60,8 @@ export interface Runbook {
   connection?: string;
   snowflake?: SnowflakeLimits;
   params: Record<string, ParamSpec>;
+  /** Names or patterns of the objects its SQL may change (`may_change`); undefined: not declared. */
+  mayChange?: string[];
   steps: Step[];
   restore: Step;
   checklist: Step[];

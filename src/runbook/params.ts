@@ -32,9 +32,9 @@ export function checkParamValue(spec: ParamSpec, raw: string | number): { value:
   }
 }
 
-/** Parses repeated `--param KEY=VALUE` flags. */
+/** Parses repeated `--param KEY=VALUE` flags. Keys are kept as given (even `__proto__`) for resolveParams to judge. */
 export function parseParamFlags(flags: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const flag of flags) {
     const eq = flag.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param ${flag}: expected KEY=VALUE, e.g. --param multiplier=10`);
@@ -57,7 +57,8 @@ export function resolveParams(
     if ('value' in checked) values[name] = checked.value;
   }
   for (const [name, raw] of Object.entries(overrides)) {
-    const spec = specs[name];
+    // Own keys only: `constructor` or `toString` are not params, whatever Object.prototype says.
+    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     if (!spec) {
       const known = Object.keys(specs).join(', ') || 'none';
       throw new UsageError(`--param ${name}=${raw}: unknown param '${name}' (this runbook has: ${known})`);

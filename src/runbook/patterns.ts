@@ -3,3 +3,5 @@ export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 /** "90s", "1.5 s", "2m", "19m 42s", "1h", "500ms". */
 export const DURATION = /^\s*(?:\d+(?:\.\d+)?\s*(?:ms|s|m|h)\s*)+$/;
 export const ENGINE_NAMES = ['snowflake', 'local', 'rehearsal'] as const;
+/** A `may_change` entry or `--allow-object` value: a name, or a pattern with * for any characters. */
+export const OBJECT_PATTERN = /^[A-Za-z0-9_$.*]+$/;

@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../format/duration.js';
-import { DURATION, ENGINE_NAMES, IDENTIFIER } from './patterns.js';
+import { DURATION, ENGINE_NAMES, IDENTIFIER, OBJECT_PATTERN } from './patterns.js';
 
-export { DURATION, ENGINE_NAMES, IDENTIFIER };
+export { DURATION, ENGINE_NAMES, IDENTIFIER, OBJECT_PATTERN };
 
 const STEP_ID = /^[a-z0-9][a-z0-9-]*$/;
 /** Enum values are fixed by the author and pasted into SQL, so they are plain tokens only. */
@@ -186,6 +186,12 @@ export const runbookSchema = z.strictObject({
   connection: z.string().optional(),
   snowflake: snowflakeLimitsSchema.optional(),
   params: z.record(z.string().regex(IDENTIFIER, 'a param name (letters, digits, _)'), paramSchema).default({}),
+  /**
+   * The objects the runbook's SQL may change (databases, schemas, tables, warehouses, …), as names or
+   * patterns where * is any characters, e.g. PHARMACY2U_*. A param that points SQL that changes
+   * things elsewhere is refused unless the presenter passes --allow-object.
+   */
+  may_change: z.array(z.string().regex(OBJECT_PATTERN, 'a name or pattern such as PHARMACY2U_* (letters, digits, _ $ . and * for any characters)')).min(1).optional(),
   steps: z.array(stepSchema).min(1),
   restore: stepSchema,
   checklist: z.array(checkSchema).default([]),

@@ -1,6 +1,7 @@
 /**
- * SQL text handling: typed placeholders, statement splitting and the destructive-statement lint.
- * All three must agree on what is code and what is a string or a comment, so they share one scanner.
+ * SQL text handling: typed placeholders and statement splitting. They, the classifier (classify.ts)
+ * and the local engine's dialect must agree on what is code and what is a string or a comment, so
+ * they share one scanner.
  */
 import type { Issue } from './errors.js';
 
@@ -15,49 +16,100 @@ export interface Statement {
 }
 
 /**
- * Replaces every character inside strings and comments with a space (newlines kept), so
- * positions survive and keyword searches only see code.
+ * Which SQL the text is read as. The two engines disagree on what is a string or a comment, and
+ * every disagreement is a place where SQL could hide from the lint, so each is read by its own rules:
+ * - Snowflake: `--` and `//` line comments, `/* *\/` block comments that do not nest, `'…'` strings
+ *   with backslash escapes, `$$…$$` strings.
+ * - DuckDB: `--` line comments (`//` is integer division), block comments that nest, `'…'` strings
+ *   without backslash escapes (except `E'…'`), `$tag$…$tag$` strings.
  */
-export function codeOnly(text: string): string {
+export type SqlDialect = 'snowflake' | 'duckdb';
+
+const WORD_CHAR = /[A-Za-z0-9_$]/;
+const DOLLAR_TAG = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/;
+
+/** A string or a quoted name: where it starts and ends (delimiters included) and its contents. */
+export interface Literal {
+  kind: 'string' | 'quoted';
+  start: number;
+  end: number;
+  body: string;
+  /** A `$$` string: its body is taken as written, with no escapes. */
+  dollar?: true;
+}
+
+/**
+ * Reads a script once by the dialect's rules: its code with every character inside strings and
+ * comments replaced by a space (newlines kept, so positions survive and keyword searches only see
+ * code; quotes and `$$` delimiters are kept, so a string is still a token), and its literals.
+ */
+export function scanSql(text: string, dialect: SqlDialect = 'snowflake'): { code: string; literals: Literal[] } {
   const out = text.split('');
+  const literals: Literal[] = [];
   let i = 0;
   const blank = (from: number, to: number) => {
     for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
   };
+  const lineComment = (from: number) => {
+    const end = text.indexOf('\n', from);
+    const stop = end === -1 ? text.length : end;
+    blank(from, stop);
+    return stop;
+  };
   while (i < text.length) {
     const ch = text[i]!;
     const next = text[i + 1];
+    const afterWord = i > 0 && WORD_CHAR.test(text[i - 1]!);
+    const dollar = ch === '$' && !afterWord ? DOLLAR_TAG.exec(text.slice(i, i + 66))?.[0] : undefined;
     if (ch === '-' && next === '-') {
-      const end = text.indexOf('\n', i);
-      const stop = end === -1 ? text.length : end;
-      blank(i, stop);
-      i = stop;
+      i = lineComment(i);
+    } else if (ch === '/' && next === '/' && dialect === 'snowflake') {
+      i = lineComment(i);
     } else if (ch === '/' && next === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end === -1 ? text.length : end + 2;
-      blank(i, stop);
-      i = stop;
-    } else if (ch === '$' && next === '$') {
-      const end = text.indexOf('$$', i + 2);
-      const stop = end === -1 ? text.length : end + 2;
-      blank(i + 2, stop - 2);
+      let depth = 1;
+      let k = i + 2;
+      while (k < text.length && depth > 0) {
+        if (text[k] === '*' && text[k + 1] === '/') {
+          depth--;
+          k += 2;
+        } else if (dialect === 'duckdb' && text[k] === '/' && text[k + 1] === '*') {
+          depth++;
+          k += 2;
+        } else k++;
+      }
+      blank(i, k);
+      i = k;
+    } else if (dollar && (dialect === 'duckdb' || dollar === '$$')) {
+      const close = text.indexOf(dollar, i + dollar.length);
+      const bodyEnd = close === -1 ? text.length : close;
+      const stop = close === -1 ? text.length : close + dollar.length;
+      blank(i + dollar.length, bodyEnd);
+      literals.push({ kind: 'string', start: i, end: stop, body: text.slice(i + dollar.length, bodyEnd), dollar: true });
       i = stop;
     } else if (ch === "'" || ch === '"') {
+      const escapes = ch === "'" && (dialect === 'snowflake' || (i > 0 && /[Ee]/.test(text[i - 1]!) && !(i > 1 && WORD_CHAR.test(text[i - 2]!))));
       let k = i + 1;
       while (k < text.length) {
-        if (text[k] === '\\' && ch === "'") k += 2;
+        if (escapes && text[k] === '\\') k += 2;
         else if (text[k] === ch && text[k + 1] === ch) k += 2;
         else if (text[k] === ch) break;
         else k++;
       }
-      // Keep the quotes: a string is still a token for the statement splitter.
-      blank(i + 1, Math.min(k, text.length));
+      const bodyEnd = Math.min(k, text.length);
+      blank(i + 1, bodyEnd);
+      const body = text.slice(i + 1, bodyEnd).split(ch + ch).join(ch);
+      literals.push({ kind: ch === '"' ? 'quoted' : 'string', start: i, end: Math.min(k + 1, text.length), body });
       i = k + 1;
     } else {
       i++;
     }
   }
-  return out.join('');
+  return { code: out.join(''), literals };
+}
+
+/** The script with strings and comments blanked (see scanSql). */
+export function codeOnly(text: string, dialect: SqlDialect = 'snowflake'): string {
+  return scanSql(text, dialect).code;
 }
 
 function positionAt(text: string, offset: number): { line: number; column: number } {
@@ -73,8 +125,8 @@ function positionAt(text: string, offset: number): { line: number; column: numbe
 }
 
 /** Splits a script on semicolons that are code (not inside strings, comments or $$ blocks). */
-export function splitStatements(text: string): Statement[] {
-  const code = codeOnly(text);
+export function splitStatements(text: string, dialect: SqlDialect = 'snowflake'): Statement[] {
+  const code = codeOnly(text, dialect);
   const statements: Statement[] = [];
   let start = 0;
   const flush = (end: number) => {
@@ -109,7 +161,8 @@ export function renderTemplate(
 ): { sql: string; issues: Issue[] } {
   const issues: Issue[] = [];
   const sql = text.replace(PLACEHOLDER, (whole, name: string, offset: number) => {
-    const value = params[name];
+    // Own keys only: `{{ constructor }}` must not paste Object's constructor into the SQL.
+    const value = Object.hasOwn(params, name) ? params[name] : undefined;
     if (value === undefined) {
       const known = Object.keys(params).join(', ') || 'none';
       issues.push({
@@ -122,37 +175,4 @@ export function renderTemplate(
     return String(value);
   });
   return { sql, issues };
-}
-
-const DESTRUCTIVE_ANYWHERE: Array<[RegExp, string]> = [
-  [/\bDROP\b/gi, 'DROP'],
-  [/\bCREATE\s+OR\s+REPLACE\b/gi, 'CREATE OR REPLACE'],
-  [/\bSWAP\s+WITH\b/gi, 'ALTER TABLE … SWAP'],
-  [/\bTRUNCATE\b/gi, 'TRUNCATE'],
-];
-const DESTRUCTIVE_LEADING: Array<[RegExp, string]> = [
-  [/^\s*DELETE\b/i, 'DELETE'],
-  [/^\s*UPDATE\b/i, 'UPDATE'],
-  [/^\s*MERGE\b/i, 'MERGE'],
-  [/^\s*INSERT\s+OVERWRITE\b/i, 'INSERT OVERWRITE'],
-];
-
-/** Destructive statements in a script, with the position of the offending keyword. */
-export function findDestructive(text: string): Array<{ keyword: string; line: number; column: number }> {
-  const code = codeOnly(text);
-  const found: Array<{ keyword: string; offset: number }> = [];
-  for (const [pattern, keyword] of DESTRUCTIVE_ANYWHERE) {
-    for (const m of code.matchAll(pattern)) found.push({ keyword, offset: m.index });
-  }
-  let start = 0;
-  for (const piece of code.split(';')) {
-    for (const [pattern, keyword] of DESTRUCTIVE_LEADING) {
-      const m = pattern.exec(piece);
-      if (m) found.push({ keyword, offset: start + piece.search(/\S/) });
-    }
-    start += piece.length + 1;
-  }
-  return found
-    .sort((a, b) => a.offset - b.offset)
-    .map(({ keyword, offset }) => ({ keyword, ...positionAt(text, offset) }));
 }

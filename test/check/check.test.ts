@@ -15,7 +15,7 @@ import schemaJson from '../../src/check/check-result.schema.json' with { type: '
 import { CheckBoard, LiveList } from '../../src/check/LiveList.js';
 import type { CheckResult } from '../../src/check/checklist.js';
 import { listRecordings, readRecording } from '../../src/record/store.js';
-import { openEngine, query, RUNBOOK_FILE, Show, tempDir } from '../local/helpers.js';
+import { builtBase, openEngine, query, RUNBOOK_FILE } from '../local/helpers.js';
 
 const BIN = path.resolve('dist/cli/main.js');
 const schema = z.fromJSONSchema(schemaJson as Parameters<typeof z.fromJSONSchema>[0]);
@@ -23,12 +23,7 @@ let base: { dir: string; remove: () => void };
 const copies: string[] = [];
 
 beforeAll(async () => {
-  base = tempDir();
-  const engine = openEngine(base.dir);
-  const show = new Show(engine);
-  await show.run('build-pipeline');
-  await show.run('backups');
-  await engine.close();
+  base = await builtBase();
 }, 120_000);
 
 afterAll(() => {
@@ -74,7 +69,8 @@ describe('demo check on the local engine', () => {
     expect(stdout).toContain('[LOCAL · DUCKDB]');
     expect(stdout).toMatch(/✓ The \*_ORIGINAL backups exist with the base counts/);
     expect(stdout).toMatch(/– SILVER dynamic tables active.*\n\s+not run on the local engine \(runs on snowflake\)/);
-    expect(stdout).toMatch(/All 7 checks passed \(3 not run on this engine\)\./);
+    expect(stdout).toMatch(/✓ Restore can run: what 'restore' needs is in place/);
+    expect(stdout).toMatch(/All 8 checks passed \(3 not run on this engine\)\./);
     expect(code).toBe(0);
     expect(ms).toBeLessThan(10_000);
     const [ref] = listRecordings(dir);
@@ -90,7 +86,7 @@ describe('demo check on the local engine', () => {
     expect(code).toBe(0);
     const document = JSON.parse(stdout);
     expect(schema.safeParse(document).error).toBeUndefined();
-    expect(document).toMatchObject({ format: 'demo-check/1', engine: 'local', source: 'LOCAL', ok: true, counts: { pass: 7, fail: 0, skip: 3 } });
+    expect(document).toMatchObject({ format: 'demo-check/1', engine: 'local', source: 'LOCAL', ok: true, counts: { pass: 8, fail: 0, skip: 3 } });
     expect(document.recording).toMatch(/-check-local$/);
     // Rehearsing the checklist replays this very run: same timings, labelled REHEARSAL.
     const rehearsal = await execDemo(dir, ['check', '--rehearse', '--json', '--runbook', RUNBOOK_FILE]);
@@ -104,7 +100,8 @@ describe('demo check on the local engine', () => {
   });
 
   const breakages: Array<{ what: string; sql: string[]; failing: string[]; says: RegExp }> = [
-    { what: 'a backup dropped', sql: [`DROP TABLE ${BRONZE}.RAW_PRESCRIPTIONS_ORIGINAL`], failing: ['originals'], says: /RAW_PRESCRIPTIONS_ORIGINAL/ },
+    // Restore clones the originals: without one it cannot run either.
+    { what: 'a backup dropped', sql: [`DROP TABLE ${BRONZE}.RAW_PRESCRIPTIONS_ORIGINAL`], failing: ['originals', 'restore-ready'], says: /RAW_PRESCRIPTIONS_ORIGINAL/ },
     {
       what: 'a count changed',
       sql: [`DELETE FROM ${BRONZE}.RAW_PATIENTS WHERE PATIENT_ID = (SELECT MAX(PATIENT_ID) FROM ${BRONZE}.RAW_PATIENTS)`],

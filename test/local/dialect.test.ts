@@ -52,6 +52,7 @@ describe('Snowflake statements on the local engine', () => {
   it('turns a table clone into a full copy', () => {
     expect(translate('CREATE OR REPLACE TABLE B.R.T_BACKUP CLONE B.R.T')).toEqual({
       kind: 'sql', sql: 'CREATE OR REPLACE TABLE B.R.T_BACKUP AS SELECT * FROM B.R.T', notice: 'zero-copy clone: a full copy on DuckDB',
+      clone: { name: 'B.R.T_BACKUP', source: 'B.R.T' },
     });
     expect(translate('CREATE TABLE IF NOT EXISTS B.R."T o" CLONE B.R.T')).toMatchObject({
       sql: 'CREATE TABLE IF NOT EXISTS B.R."T o" AS SELECT * FROM B.R.T',

@@ -21,8 +21,9 @@ export function openEngine(dir: string, threads?: number): LocalEngine {
   return new LocalEngine({ file: path.join(dir, 'local.duckdb'), threads });
 }
 
+/** Runs SQL on the engine directly, as a step marked destructive would (setting up and breaking databases). */
 export async function query(engine: LocalEngine, sql: string, maxRows = 1000): Promise<StatementResult> {
-  return engine.run({ sql, stepId: 'test', index: 0, count: 1 }, { signal: new AbortController().signal, maxRows });
+  return engine.run({ sql, stepId: 'test', index: 0, count: 1, allows: 'changes' }, { signal: new AbortController().signal, maxRows });
 }
 
 /** The first column of the first row. */
@@ -66,4 +67,15 @@ export class Show {
     const result = outcome.queries.at(-1)!.result;
     return Object.fromEntries(result.rows.map((row) => [String(row[0]), row.at(-1) ?? null]));
   }
+}
+
+/** A fresh database folder holding the show's base data and its backups, as after 'build-pipeline' and 'backups'. */
+export async function builtBase(): Promise<{ dir: string; remove: () => void }> {
+  const base = tempDir();
+  const engine = openEngine(base.dir);
+  const show = new Show(engine);
+  await show.run('build-pipeline');
+  await show.run('backups');
+  await engine.close();
+  return base;
 }

@@ -103,7 +103,7 @@ describe('loadRunbook', () => {
 
   it('rejects a destructive statement in a step not marked destructive, at the file and line', () => {
     const issues = issuesOf(MINIMAL, { 'sql/counts.sql': `SELECT 1;\n-- DROP in a comment is fine\nSELECT 'DROP TABLE x' AS s;\n  DROP TABLE {{db}}.RAW.PATIENTS;\n` });
-    expect(issues).toEqual([expect.stringMatching(/^counts\.sql:4:3: steps\[0\]: DROP in step 'counts', which is not marked destructive/)]);
+    expect(issues).toEqual([expect.stringMatching(/^counts\.sql:4:3: steps\[0\]: DROP TABLE in step 'counts', which is not marked destructive/)]);
   });
 
   it('accepts the destructive statement once the step is marked destructive', () => {
@@ -113,7 +113,50 @@ describe('loadRunbook', () => {
 
   it('rejects inline destructive SQL with the runbook line', () => {
     const broken = MINIMAL.replace('    destructive: true\n    changes', '    changes');
-    expect(issuesOf(broken)).toEqual([expect.stringMatching(/^runbook\.yml:2\d:\d+: steps\[1\]: CREATE OR REPLACE in step 'scale'/)]);
+    expect(issuesOf(broken)).toEqual([expect.stringMatching(/^runbook\.yml:2\d:\d+: steps\[1\]: CREATE OR REPLACE TABLE in step 'scale'/)]);
+  });
+
+  it('rejects every known way around the destructive lint, in the step that is not marked destructive', () => {
+    const bypasses = [
+      'WITH x AS (SELECT 1) DELETE FROM {{db}}.RAW_DATA.RAW_PATIENTS',
+      'EXECUTE IMMEDIATE $$ BEGIN DROP TABLE {{db}}.RAW.T; END; $$',
+      "EXECUTE IMMEDIATE 'DROP TABLE {{db}}.RAW.T'",
+      'ALTER TABLE {{db}}.RAW.T RENAME TO {{db}}.RAW.U',
+      'ALTER DATABASE {{db}} RENAME TO OLD_DB',
+      'CREATE OR ALTER TABLE {{db}}.RAW.T (N INTEGER)',
+      'INSERT OR REPLACE INTO {{db}}.RAW.T VALUES (1)',
+      "COPY {{db}}.RAW.T TO '/tmp/patients.csv'",
+      'EXECUTE IMMEDIATE $$ BEGIN TRUNCATE TABLE {{db}}.RAW.T; END $$',
+      'CALL {{db}}.RAW.PURGE()',
+      // Only DuckDB reads this as two statements (no backslash escapes in its strings).
+      "SELECT 'a\\'; DROP TABLE {{db}}.RAW.T; --' AS N",
+    ];
+    for (const sql of bypasses) {
+      expect(issuesOf(MINIMAL, { 'sql/counts.sql': `-- ${sql.length} characters\n${sql};\n` }), sql).toEqual([
+        expect.stringMatching(/^counts\.sql:2:\d+: steps\[0\]: .+ in step 'counts', which is not marked destructive \(it may only read\); add 'destructive: true'/),
+      ]);
+    }
+  });
+
+  it('reads SQL as DuckDB does only for steps that run on the local engine', () => {
+    const hidden = { 'sql/counts.sql': "SELECT 'a\\'; DROP TABLE {{db}}.RAW.T; --' AS N;\n" };
+    expect(issuesOf(MINIMAL, hidden)).toEqual([expect.stringMatching(/^counts\.sql:1:\d+: steps\[0\]: DROP TABLE in step 'counts'/)]);
+    expect(issuesOf(MINIMAL.replace('    target: 1m', '    target: 1m\n    engines: [snowflake]'), hidden)).toEqual([]);
+  });
+
+  it("lets a step's cleanup size a warehouse, but not change data unless the step is destructive", () => {
+    const withCleanup = MINIMAL.replace('    sql: sql/counts.sql', '    sql: sql/counts.sql\n    cleanup: sql/cleanup.sql');
+    expect(issuesOf(withCleanup, { 'sql/counts.sql': COUNTS_SQL, 'sql/cleanup.sql': 'ALTER WAREHOUSE WH SET WAREHOUSE_SIZE = XSMALL;' })).toEqual([]);
+    expect(issuesOf(withCleanup, { 'sql/counts.sql': COUNTS_SQL, 'sql/cleanup.sql': 'DROP TABLE {{db}}.RAW.T;' })).toEqual([
+      expect.stringMatching(/^cleanup\.sql:1:1: steps\[0\]\.cleanup: DROP TABLE in the cleanup of step 'counts', which is not marked destructive \(it may only read or size a warehouse\)/),
+    ]);
+  });
+
+  it('refuses a __proto__ key (a param, a step field), which an object would silently drop', () => {
+    const param = MINIMAL.replace('  db: { type: identifier, default: BRONZE }', '  db: { type: identifier, default: BRONZE }\n  __proto__: { type: integer, default: 1 }');
+    expect(issuesOf(param)).toEqual([expect.stringMatching(/^runbook\.yml:5:3: params\.__proto__: '__proto__' cannot be a key/)]);
+    const field = MINIMAL.replace('    title: Counts', '    title: Counts\n    __proto__: { destructive: true }');
+    expect(issuesOf(field)).toEqual([expect.stringMatching(/^runbook\.yml:8:5: steps\[0\]\.__proto__: '__proto__' cannot be a key/)]);
   });
 
   it('says the file is missing when the runbook does not exist', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/runbook/errors.js';
 import { parseParamFlags, resolveParams } from '../../src/runbook/params.js';
 import type { ParamSpec } from '../../src/runbook/schema.js';
-import { findDestructive, renderTemplate, splitStatements } from '../../src/runbook/sql.js';
+import { renderTemplate, splitStatements } from '../../src/runbook/sql.js';
 
 describe('splitStatements', () => {
   it('splits on semicolons in code only, with each statement’s position', () => {
@@ -42,32 +42,6 @@ describe('renderTemplate', () => {
   it('reports an unknown placeholder with its line and column and leaves nothing substituted', () => {
     const { issues } = renderTemplate('SELECT 1;\n  SELECT {{ missing }}', 'x.sql', { db: 'B' });
     expect(issues).toEqual([expect.objectContaining({ file: 'x.sql', line: 2, column: 10, message: expect.stringContaining("unknown param 'missing'") })]);
-  });
-});
-
-describe('findDestructive', () => {
-  it('finds each destructive form with its keyword and position', () => {
-    const hits = findDestructive(`DROP TABLE a;
-CREATE OR REPLACE TABLE b AS SELECT 1;
-  DELETE FROM c;
-UPDATE d SET x = 1;
-TRUNCATE TABLE e;
-ALTER TABLE f SWAP WITH g;
-MERGE INTO h USING i ON 1 = 1 WHEN MATCHED THEN DELETE;`);
-    expect(hits.map((h) => `${h.keyword}@${h.line}:${h.column}`)).toEqual([
-      'DROP@1:1',
-      'CREATE OR REPLACE@2:1',
-      'DELETE@3:3',
-      'UPDATE@4:1',
-      'TRUNCATE@5:1',
-      'ALTER TABLE … SWAP@6:15',
-      'MERGE@7:1',
-    ]);
-  });
-
-  it('ignores keywords in strings, comments and column names', () => {
-    expect(findDestructive(`-- DROP TABLE x;
-SELECT 'DELETE FROM y' AS s, LAST_UPDATE, DROPPED_AT /* TRUNCATE */ FROM t;`)).toEqual([]);
   });
 });
 

@@ -123,7 +123,7 @@ describe.concurrent('submitting a statement', () => {
   test('a long step whose submit is refused (compilation error) fails with it, and nothing is saved as running', async () => {
     const { server, engine, stateDir } = await connected();
     server.script({ match: /CREATE OR REPLACE TABLE BROKEN/, plan: { reject: { code: '001003', sqlState: '42000', message: "SQL compilation error:\nsyntax error line 1 at position 7 unexpected 'OR'." } } });
-    const { error, ms } = await timed(engine.run({ sql: 'CREATE OR REPLACE TABLE BROKEN AS SELECT 1', stepId: 'scale', index: 0, count: 1 }, options({ long: true })));
+    const { error, ms } = await timed(engine.run({ sql: 'CREATE OR REPLACE TABLE BROKEN AS SELECT 1', stepId: 'scale', index: 0, count: 1, allows: 'changes' }, options({ long: true })));
     expect(error).toBeInstanceOf(EngineError);
     expect((error as EngineError).code).toBe('001003');
     expect(error!.message).toBe("SQL compilation error:\nsyntax error line 1 at position 7 unexpected 'OR'.");
@@ -137,7 +137,7 @@ describe.concurrent('submitting a statement', () => {
   test('a long step accepted then failing on Snowflake says so with its code, and is forgotten', async () => {
     const { server, engine, stateDir } = await connected();
     server.script({ match: /FAILS_LATER/, plan: { runMs: 300, error: { code: '100038', sqlState: '22018', message: "Numeric value 'x' is not recognized" } } });
-    const { error } = await timed(engine.run({ sql: 'INSERT INTO T SELECT * FROM FAILS_LATER', stepId: 'scale', index: 0, count: 1 }, options({ long: true })));
+    const { error } = await timed(engine.run({ sql: 'INSERT INTO T SELECT * FROM FAILS_LATER', stepId: 'scale', index: 0, count: 1, allows: 'changes' }, options({ long: true })));
     expect((error as EngineError).code).toBe('100038');
     expect(error!.message).toBe("Numeric value 'x' is not recognized");
     expect(fs.existsSync(path.join(stateDir, 'snowflake', 'running', 'scale.0.json'))).toBe(false);
@@ -146,7 +146,7 @@ describe.concurrent('submitting a statement', () => {
   test('a server that is gone before the submit: the submit limit ends the driver\'s retries, nothing saved', async () => {
     const { server, engine, stateDir } = await connected();
     await server.close();
-    const { error, ms } = await timed(engine.run({ sql: 'CREATE TABLE X CLONE Y', stepId: 'restore', index: 0, count: 1 }, options({ long: true })));
+    const { error, ms } = await timed(engine.run({ sql: 'CREATE TABLE X CLONE Y', stepId: 'restore', index: 0, count: 1, allows: 'changes' }, options({ long: true })));
     expect((error as EngineError).code).toBe('SUBMIT_TIMEOUT');
     expect(error!.message).not.toMatch(/undefined/);
     withinLimit(ms, FAST.submitTimeoutMs!);
@@ -202,7 +202,7 @@ describe.concurrent('a running statement', () => {
 
   test('the server dies mid-restore: the long statement is lost with its query id, kept for reattaching', async () => {
     const { server, engine, stateDir } = await connected();
-    const running = engine.run({ sql: 'CREATE OR REPLACE TABLE P CLONE P_ORIGINAL', stepId: 'restore', index: 0, count: 1 }, options({ long: true }));
+    const running = engine.run({ sql: 'CREATE OR REPLACE TABLE P CLONE P_ORIGINAL', stepId: 'restore', index: 0, count: 1, allows: 'changes' }, options({ long: true }));
     server.script({ match: /CLONE P_ORIGINAL/, plan: { runMs: 60_000, states: ['RUNNING'] } });
     const saved = path.join(stateDir, 'snowflake', 'running', 'restore.0.json');
     await waitFor(() => fs.existsSync(saved));
@@ -219,12 +219,12 @@ describe.concurrent('a running statement', () => {
     const { server, engine, stateDir } = await connected();
     const sql = 'ALTER DYNAMIC TABLE D REFRESH';
     server.script({ match: /ALTER DYNAMIC TABLE D REFRESH/, plan: { runMs: 3_000, states: ['RUNNING'] } });
-    const running = engine.run({ sql, stepId: 'refresh', index: 0, count: 1 }, options({ long: true }));
+    const running = engine.run({ sql, stepId: 'refresh', index: 0, count: 1, allows: 'changes' }, options({ long: true }));
     await waitFor(() => fs.existsSync(path.join(stateDir, 'snowflake', 'running', 'refresh.0.json')));
     server.fault('status', 'hang');
     expect(((await timed(running)).error as EngineError).code).toBe('CONNECTION_LOST');
     server.fault('status', undefined);
-    const again = await engine.run({ sql, stepId: 'refresh', index: 0, count: 1 }, options({ long: true }));
+    const again = await engine.run({ sql, stepId: 'refresh', index: 0, count: 1, allows: 'changes' }, options({ long: true }));
     expect(again.notice).toMatch(/^reattached to query /);
     expect([...server.queries.values()].filter((q) => q.sql === sql)).toHaveLength(1);
   });
@@ -275,12 +275,12 @@ describe.concurrent('fetching the result', () => {
     const sql = "ALTER WAREHOUSE W SET WAREHOUSE_SIZE = 'LARGE'";
     server.script({ match: /WAREHOUSE_SIZE = 'LARGE'/, plan: { runMs: 100, columns: [{ name: 'status', type: 'text' }], rows: [['Statement executed successfully.']] } });
     server.fault('result', 'hang');
-    const { error } = await timed(engine.run({ sql, stepId: 'scale', index: 0, count: 1 }, options({ long: true })));
+    const { error } = await timed(engine.run({ sql, stepId: 'scale', index: 0, count: 1, allows: 'changes' }, options({ long: true })));
     expect((error as EngineError).code).toBe('RESULT_TIMEOUT');
     expect((error as EngineError).hint).toMatch(/run the step again to fetch the result/);
     expect(fs.existsSync(path.join(stateDir, 'snowflake', 'running', 'scale.0.json'))).toBe(true);
     server.fault('result', undefined);
-    const again = await engine.run({ sql, stepId: 'scale', index: 0, count: 1 }, options({ long: true }));
+    const again = await engine.run({ sql, stepId: 'scale', index: 0, count: 1, allows: 'changes' }, options({ long: true }));
     expect(again.rows).toEqual([['Statement executed successfully.']]);
     expect([...server.queries.values()].filter((q) => q.sql === sql)).toHaveLength(1);
   });

@@ -74,7 +74,7 @@ describe.concurrent('with the default limits', { timeout: 120_000 }, () => {
   test('a connection reset on every query fails at 15 s', async () => {
     const { server, engine } = await setUp();
     server.fault('query', 'reset');
-    const { error, ms } = await timed(engine.run({ sql: 'CREATE TABLE R CLONE O', stepId: 'restore', index: 0, count: 1 }, options({ long: true, timeoutMs: 2 * 60 * 60_000 })));
+    const { error, ms } = await timed(engine.run({ sql: 'CREATE TABLE R CLONE O', stepId: 'restore', index: 0, count: 1, allows: 'changes' }, options({ long: true, timeoutMs: 2 * 60 * 60_000 })));
     expect((error as EngineError).code).toBe('SUBMIT_TIMEOUT');
     expect(ms).toBeLessThan(submitTimeoutMs + CANCEL_WAIT_MS + SLACK_MS);
     figure('default: connection reset on every query (long step)', ms, 'SUBMIT_TIMEOUT');
@@ -98,7 +98,7 @@ describe.concurrent('with the default limits', { timeout: 120_000 }, () => {
   test('a server that dies mid-statement: lost at 20 s', async () => {
     const { server, engine } = await setUp();
     server.script({ match: /dies_here/, plan: { runMs: 10 * 60_000 } });
-    const running = engine.run({ sql: 'INSERT INTO T SELECT * FROM dies_here', stepId: 'scale', index: 0, count: 1 }, options({ long: true, timeoutMs: 2 * 60 * 60_000 }));
+    const running = engine.run({ sql: 'INSERT INTO T SELECT * FROM dies_here', stepId: 'scale', index: 0, count: 1, allows: 'changes' }, options({ long: true, timeoutMs: 2 * 60 * 60_000 }));
     await waitFor(() => server.find(/dies_here/)?.polls);
     await server.close();
     const fault = performance.now();

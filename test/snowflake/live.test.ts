@@ -338,7 +338,7 @@ describe('long statements', () => {
     server.script({ match: /alter warehouse demo_wh set warehouse_size/i, plan: { runMs: 1_200, states: ['QUEUED', 'RESUMING_WAREHOUSE', 'RUNNING'], columns: [{ name: 'status', type: 'text' }], rows: [['Statement executed successfully.']] } });
     const progress: StatementProgress[] = [];
     const result = await engine.run(
-      { sql: "alter warehouse demo_wh set warehouse_size = 'LARGE'", stepId: 'scale-up', index: 0, count: 1 },
+      { sql: "alter warehouse demo_wh set warehouse_size = 'LARGE'", stepId: 'scale-up', index: 0, count: 1, allows: 'warehouse' },
       options({ long: true, onProgress: (p) => progress.push(p) }),
     );
     expect(progress.map((p) => p.state)).toEqual(['QUEUED', 'RESUMING_WAREHOUSE', 'RUNNING', 'SUCCESS']);
@@ -351,7 +351,7 @@ describe('long statements', () => {
   test('a restarted demo reattaches to the query still running instead of starting it again', async () => {
     const sql = 'create or replace table restored clone backup';
     server.script({ match: /clone backup/, plan: { runMs: 2_500, states: ['RUNNING'] } });
-    const first = engine.run({ sql, stepId: 'restore', index: 0, count: 1 }, options({ long: true }));
+    const first = engine.run({ sql, stepId: 'restore', index: 0, count: 1, allows: 'changes' }, options({ long: true }));
     await waitFor(() => server.find(/clone backup/));
     const saved = path.join(stateDir, 'snowflake', 'running', 'restore.0.json');
     await waitFor(() => fs.existsSync(saved));
@@ -368,7 +368,7 @@ describe('long statements', () => {
     fs.cpSync(path.join(stateDir, 'snowflake'), path.join(again.stateDir, 'snowflake'), { recursive: true });
     stateDirs.push(again.stateDir);
     const progress: StatementProgress[] = [];
-    const result = await again.engine.run({ sql, stepId: 'restore', index: 0, count: 1 }, options({ long: true, onProgress: (p) => progress.push(p) }));
+    const result = await again.engine.run({ sql, stepId: 'restore', index: 0, count: 1, allows: 'changes' }, options({ long: true, onProgress: (p) => progress.push(p) }));
     expect([...server.queries.values()].filter((q) => q.sql === sql)).toHaveLength(1);
     expect(result.queryId).toBe(server.find(/clone backup/)!.id);
     expect(result.notice).toMatch(/^reattached to query [0-9a-f-]{36}, started /);
@@ -382,7 +382,7 @@ describe('long statements', () => {
     const controller = new AbortController();
     const progress: StatementProgress[] = [];
     const running = engine.run(
-      { sql: 'alter dynamic table sales refresh dynamic table', stepId: 'refresh', index: 0, count: 1 },
+      { sql: 'alter dynamic table sales refresh dynamic table', stepId: 'refresh', index: 0, count: 1, allows: 'changes' },
       options({ long: true, signal: controller.signal, onProgress: (p) => progress.push(p) }),
     );
     // After the outage above the engine logs in again first ('CONNECTING'): wait for the statement's own.

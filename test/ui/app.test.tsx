@@ -48,7 +48,7 @@ async function longResult(): Promise<Setup['app']> {
 /** A destructive step's question with 30 changes at 80×24, open at its top. */
 async function longQuestion(): Promise<Setup['app']> {
   const { app } = start({ text: stageRunbook({ changes: 30 }), size: { columns: 80, rows: 24 } });
-  await steps(app, [['n', 'n', KEYS.enter], '(1-13 of 32 ↑↓)']);
+  await steps(app, [['n', 'n', KEYS.enter], '(1-13 of 35 ↑↓)']);
   return app;
 }
 
@@ -225,6 +225,7 @@ const GLOBAL: Partial<Record<Action, Scenario>> = {
     const { app } = start({ text: stageRunbook({ scale: '30s' }) });
     await press(app, key);
     let frame = await frameWhere(app, has('Restore: Restore the base data', 'restore will:'));
+    expect(frame).toContain('- table T: replace, change settings');
     expect(frame).toContain('- Clones the originals back');
     expect(frame).toMatch(/Restore from the originals[^\n]*\n[^\n]*1\/3 CREATE OR REPLACE TABLE T CLONE T_ORIGINAL/);
     await press(app, KEYS.escape);
@@ -338,24 +339,24 @@ const CONFIRM: Partial<Record<Action, Scenario>> = {
     await frameWhere(app, (f) => f.includes('s shows the SQL') && !f.includes('CREATE OR REPLACE'));
   },
   async scrollDown(key) {
-    const frame = await steps(await longQuestion(), [[key, key], '(3-15 of 32 ↑↓)']);
-    expect(frame).toContain('- Change 13');
+    const frame = await steps(await longQuestion(), [[key, key], '(3-15 of 35 ↑↓)']);
+    expect(frame).toContain('- Change 10');
   },
   async scrollUp(key) {
-    await steps(await longQuestion(), [[KEYS.down, KEYS.down], '(3-15 of 32 ↑↓)'], [[key], '(2-14 of 32 ↑↓)']);
+    await steps(await longQuestion(), [[KEYS.down, KEYS.down], '(3-15 of 35 ↑↓)'], [[key], '(2-14 of 35 ↑↓)']);
   },
   async pageDown(key) {
-    await steps(await longQuestion(), [[key], '(13-25 of 32 ↑↓)'], [[key, key], '(20-32 of 32 ↑↓)']);
+    await steps(await longQuestion(), [[key], '(13-25 of 35 ↑↓)'], [[key, key], '(23-35 of 35 ↑↓)']);
   },
   async pageUp(key) {
-    await steps(await longQuestion(), [[KEYS.end, key], '(8-20 of 32 ↑↓)']);
+    await steps(await longQuestion(), [[KEYS.end, key], '(11-23 of 35 ↑↓)']);
   },
   async top(key) {
-    await steps(await longQuestion(), [[KEYS.end], '(20-32 of 32 ↑↓)'], [[key], '(1-13 of 32 ↑↓)']);
+    await steps(await longQuestion(), [[KEYS.end], '(23-35 of 35 ↑↓)'], [[key], '(1-13 of 35 ↑↓)']);
   },
   async bottom(key) {
     // Clamped at the end: one k scrolls back at once.
-    await steps(await longQuestion(), [[key, 'j', 'j', 'k'], '(19-31 of 32 ↑↓)']);
+    await steps(await longQuestion(), [[key, 'j', 'j', 'k'], '(22-34 of 35 ↑↓)']);
   },
 };
 

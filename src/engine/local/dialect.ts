@@ -14,8 +14,8 @@ export type Action =
   /** A dynamic table is a plain table plus its stored definition, rebuilt in full on REFRESH. */
   | { kind: 'create-dynamic-table'; name: string; replace: boolean; ifNotExists: boolean; query: string }
   | { kind: 'refresh-dynamic-table'; name: string }
-  /** Run on DuckDB: the statement itself, or its rewrite (a table CLONE becomes a full copy). */
-  | { kind: 'sql'; sql: string; notice?: string }
+  /** Run on DuckDB: the statement itself, or its rewrite (a table CLONE becomes a full copy of `clone.source`). */
+  | { kind: 'sql'; sql: string; notice?: string; clone?: { name: string; source: string } }
   | { kind: 'unsupported'; message: string };
 
 const NAME = String.raw`(?:"[^"]+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[A-Za-z_][\w$]*)){0,2}`;
@@ -56,7 +56,7 @@ export function normalizeName(name: string): string {
  * and string contents survive).
  */
 function matcher(statement: string) {
-  const code = codeOnly(statement);
+  const code = codeOnly(statement, 'duckdb');
   return (pattern: string): Array<string | undefined> | undefined => {
     const m = new RegExp(pattern.replace(/^\^/, String.raw`^\s*`), 'id').exec(code);
     if (!m) return undefined;
@@ -102,7 +102,7 @@ export function translate(statement: string): Action {
   m = match(String.raw`^CREATE\s+(OR\s+REPLACE\s+)?(TRANSIENT\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?(${NAME})\s+CLONE\s+(${NAME})\s*$`);
   if (m) {
     const create = `CREATE ${m[1] ? 'OR REPLACE ' : ''}TABLE ${m[3] ? 'IF NOT EXISTS ' : ''}${m[4]}`;
-    return { kind: 'sql', sql: `${create} AS SELECT * FROM ${m[5]}`, notice: NOTICE.clone };
+    return { kind: 'sql', sql: `${create} AS SELECT * FROM ${m[5]}`, notice: NOTICE.clone, clone: { name: normalizeName(m[4]!), source: normalizeName(m[5]!) } };
   }
 
   if (match(String.raw`^(CREATE|ALTER|DROP)\s+(OR\s+REPLACE\s+)?(TRANSIENT\s+)?DYNAMIC\s+TABLE\b`)) {

@@ -15,7 +15,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { DuckDBConnection, DuckDBInstance, DuckDBResult } from '@duckdb/node-api';
 import { throwIfAborted } from '../../core/abort.js';
+import { changedObjects } from '../../runbook/objects.js';
 import type { EngineOptions } from '../create.js';
+import { assertAllowed } from '../guard.js';
 import { CancelledError, EngineError, type Cell, type Column, type Engine, type RunOptions, type StatementRequest, type StatementResult } from '../types.js';
 import { translate, type Action } from './dialect.js';
 import { columnType, toCell } from './values.js';
@@ -99,6 +101,8 @@ export class LocalEngine implements Engine {
   private opening?: Promise<void>;
   /** One statement at a time on the one connection, whoever calls. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The process's file-creation mask before this engine made its files owner-only. */
+  private savedUmask?: number;
 
   constructor(options: { file: string; threads?: number }) {
     this.file = path.resolve(options.file);
@@ -116,7 +120,14 @@ export class LocalEngine implements Engine {
 
   private async open(): Promise<void> {
     const { DuckDBInstance } = await import('@duckdb/node-api');
-    mkdirSync(path.dirname(this.file), { recursive: true });
+    mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    // DuckDB creates its files (databases, WAL, spill) with the process's mask: owner-only, like
+    // everything else under .demo/. Only the main thread may set it (tests run engines in workers).
+    try {
+      this.savedUmask ??= process.umask(0o077);
+    } catch {
+      // a worker thread: the files keep the default mode
+    }
     try {
       // Insertion order is what makes CREATE TABLE AS single-threaded at the sink; nothing here
       // relies on it (every query that shows rows in an order says ORDER BY).
@@ -140,6 +151,11 @@ export class LocalEngine implements Engine {
       }
       await connection.run(`CREATE TABLE IF NOT EXISTS ${this.definitions()} (name VARCHAR PRIMARY KEY, query VARCHAR NOT NULL)`);
       for (const sql of SNOWFLAKE_FUNCTIONS) await connection.run(sql);
+      // The runbook's SQL may touch only the databases beside the main file: no reading or writing
+      // other files (read_text('/etc/…'), COPY … TO), no extensions from disk. DuckDB cannot turn
+      // this back on while the database is open.
+      await connection.run(`SET allowed_directories = [${literal(`${path.dirname(this.file)}${path.sep}`)}]`);
+      await connection.run('SET enable_external_access = false');
       this.connection = connection;
     } catch (error) {
       this.instance.closeSync();
@@ -151,6 +167,7 @@ export class LocalEngine implements Engine {
   run(request: StatementRequest, options: RunOptions): Promise<StatementResult> {
     const next = this.queue.then(async () => {
       throwIfAborted(options.signal);
+      assertAllowed(request, 'duckdb');
       await this.connect(options.signal);
       const started = performance.now();
       const outcome = await this.perform(translate(request.sql), options);
@@ -167,6 +184,54 @@ export class LocalEngine implements Engine {
     this.connection = undefined;
     this.instance = undefined;
     this.opening = undefined;
+    if (this.savedUmask !== undefined) process.umask(this.savedUmask);
+    this.savedUmask = undefined;
+  }
+
+  /**
+   * What would stop a step halfway on this machine's database, checked before it changes anything:
+   * a refresh of a dynamic table whose definition is not here (the main file was lost or replaced),
+   * a clone whose source table or database does not exist. Objects the step itself creates first count.
+   */
+  async preflight(statements: readonly StatementRequest[], signal: AbortSignal): Promise<string[]> {
+    await this.connect(signal);
+    const next = this.queue.then(async () => {
+      const connection = this.connection!;
+      const rows = async (sql: string) => (await connection.runAndReadAll(sql)).getRows().map((r) => r.map((v) => String(v).toUpperCase()));
+      const tables = new Set((await rows('SELECT database_name, schema_name, table_name FROM duckdb_tables()')).map((r) => r.join('.')));
+      const dynamic = new Set((await rows(`SELECT name FROM ${this.definitions()}`)).map((r) => r[0]!));
+      const databases = await this.attachedDatabases();
+      const problems: string[] = [];
+      const where = (s: StatementRequest) => (s.file ? ` (${s.file})` : '');
+      for (const statement of statements) {
+        const action = translate(statement.sql);
+        if (action.kind === 'create-database') {
+          if (action.cloneOf && !databases.has(action.cloneOf)) problems.push(`database ${action.cloneOf}, which ${action.name} is cloned from, does not exist on the local engine${where(statement)}`);
+          databases.add(action.name);
+        } else if (action.kind === 'drop-database') {
+          databases.delete(action.name);
+        } else if (action.kind === 'create-dynamic-table') {
+          dynamic.add(action.name.toUpperCase());
+          tables.add(action.name.toUpperCase());
+        } else if (action.kind === 'refresh-dynamic-table' && !dynamic.has(action.name.toUpperCase())) {
+          problems.push(
+            `${action.name} is not a dynamic table on the local engine: its definition is kept in ${path.basename(this.file)}, which does not have it (was it deleted or replaced?); run the step that creates it (build-pipeline) again${where(statement)}`,
+          );
+        } else if (action.kind === 'sql') {
+          const source = action.clone?.source.toUpperCase();
+          if (source && source.split('.').length === 3 && !tables.has(source)) {
+            problems.push(`table ${action.clone!.source}, which ${action.clone!.name} is cloned from, does not exist on the local engine${where(statement)}`);
+          }
+          for (const object of changedObjects(action.sql, 'duckdb').objects) {
+            if (object.kind === 'table' && /^(create|replace)/.test(object.action)) tables.add(object.name.toUpperCase());
+          }
+          if (action.clone) tables.add(action.clone.name.toUpperCase());
+        }
+      }
+      return [...new Set(problems)];
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   private async perform(action: Action, options: RunOptions): Promise<Outcome> {

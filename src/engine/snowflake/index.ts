@@ -25,6 +25,7 @@ import {
   type StatementRequest,
   type StatementResult,
 } from '../types.js';
+import { assertAllowed } from '../guard.js';
 import { BROWSER_LOGIN_TIMEOUT_MS, loadConnection, type ConnectionSettings, type LoadedConnection } from './connections.js';
 import { driverOptions, endpointOf, EngineLog, loadDriver } from './driver.js';
 import { briefly, isNetworkFailure, loginError, SESSION_GONE, statementError } from './errors.js';
@@ -227,6 +228,7 @@ export class SnowflakeEngine implements Engine {
 
   async run(request: StatementRequest, options: RunOptions): Promise<StatementResult> {
     if (options.signal.aborted) throw new CancelledError();
+    assertAllowed(request, 'snowflake');
     this.progress = options.onProgress;
     this.busy++;
     try {

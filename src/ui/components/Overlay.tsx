@@ -4,7 +4,8 @@
  * list of changes is never cut off and never pushes the frame past the terminal's height.
  */
 import { Box, Text } from 'ink';
-import React from 'react';
+import React, { useMemo } from 'react';
+import { changeLines } from '../../core/changes.js';
 import { prepareStep, type PreparedStatement } from '../../core/prepare.js';
 import type { StepOutcome } from '../../core/runner.js';
 import { runningStepId, runOf, type StepRun, type WalkState } from '../../core/walkthrough.js';
@@ -164,6 +165,15 @@ function bullets(key: string, items: readonly string[], width: number): Line[] {
   return items.flatMap((item, i) => wrap(item, width - 4).map((piece, j) => row(`${key}${i}-${j}`, `${j === 0 ? '  - ' : '    '}${piece}`)));
 }
 
+/** The objects read from the step's rendered SQL, then the runbook's own words about them. */
+function objectsAndWords(objects: readonly string[], step: Step, width: number): Line[] {
+  return [
+    row('oh', 'change these objects (read from its SQL, params filled in):', { color: color('muted') }),
+    ...bullets('o', objects, width),
+    ...(step.changes.length > 0 ? [row('says', 'The runbook says:', { color: color('muted') }), ...bullets('c', step.changes, width)] : []),
+  ];
+}
+
 function paragraph(key: string, text: string, width: number, props: React.ComponentProps<typeof Text> = {}): Line[] {
   return wrap(text, width).map((piece, j) => row(`${key}-${j}`, piece, props));
 }
@@ -224,6 +234,9 @@ function restoreSteps(restore: Step, list: readonly PreparedStatement[], run: St
 export function Overlay({ overlay, runbook, step, state, height, width, engine, params, expectedMs, audience = false, limits }: OverlayProps) {
   const now = useNow();
   const highlight = useHighlighter();
+  // What a confirmation lists: the objects its rendered SQL changes, read from the statements.
+  const asking = overlay.kind === 'confirm' ? overlay.stepId : overlay.kind === 'restore' ? runbook.restore.id : undefined;
+  const objects = useMemo(() => (asking ? changeLines(findStep(runbook, asking), engine, params) : []), [asking, runbook, engine, params]);
   const textWidth = Math.max(1, width - 4);
   const summary = overlaySummary(overlay, runbook, state);
   if (!summary || height < 3) return null;
@@ -276,9 +289,8 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
       // 1. What it changes, in the runbook's words: the room reads one line, the presenter a list.
       const summaryLines = audience
         ? paragraph('c', `It will: ${changes.map(oneLine).join('; ')}`, textWidth, { bold: true })
-        : [row('on', `On the ${ENGINE_BADGES[engine]} engine it will:`, { bold: true }), ...bullets('c', changes, textWidth)];
-      // 2. (The objects the rendered statements change belong here, between the summary and the SQL.)
-      // 3. The SQL itself, in full, on request.
+        : [row('on', `On the ${ENGINE_BADGES[engine]} engine it will:`, { bold: true }), ...objectsAndWords(objects, target, textWidth)];
+      // 2. The SQL itself, in full, on request.
       const count = typeof statements === 'string' ? 0 : statements.length;
       const sqlHint = overlay.sql ? 's hides the SQL' : audience ? 'SQL on request' : 's shows the SQL';
       const lines = [
@@ -321,7 +333,7 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
           head.push(...paragraph('w', `${spinnerFrame(now)} Cancelling ${busy ? stepLabel(runbook, busy) : 'the running step'}: restore starts the moment it has stopped.`, textWidth, { color: color('warn') }));
         }
         head.push(row('on', `On the ${ENGINE_BADGES[engine]} engine, restore will:`, { bold: true }));
-        head.push(...bullets('c', restore.changes, textWidth));
+        head.push(...objectsAndWords(objects, restore, textWidth));
         const last = runOf(state, restore.id);
         if (last.finishedAt && last.outcome) {
           head.push(row('last', `The last restore: ${last.outcome.status} at ${formatTimeOfDay(last.finishedAt, true)}. This one runs afresh.`, { color: color('muted') }));
