@@ -13,6 +13,7 @@ import { planReplay, replayedParams } from '../record/replay.js';
 import { Recorder } from '../record/store.js';
 import type { RecordingCommand } from '../record/types.js';
 import { runPlainStep, walkPlain } from '../plain/walk.js';
+import { Teardown, TEARDOWN_ON_EXIT_TIMEOUT_MS } from '../core/teardown.js';
 import { formatIssue, RunbookError, UsageError } from '../runbook/errors.js';
 import { loadRunbookCached } from '../runbook/cache.js';
 import type { Runbook } from '../runbook/model.js';
@@ -49,6 +50,7 @@ function interruptController(): AbortController {
     } else process.exit(EXIT.interrupted);
   });
   process.on('SIGTERM', () => controller.abort());
+  process.on('SIGHUP', () => controller.abort());
   return controller;
 }
 
@@ -65,6 +67,15 @@ async function openEngine(options: CliOptions, runbook: Runbook, signal: AbortSi
   return engine;
 }
 
+/**
+ * The plain walk and `demo restore` stop at the first failure or interruption: the teardown runs
+ * once, at the end, for whatever ran (the TUI's session runs it after each failure and on quit).
+ */
+async function endShow(teardown: Teardown): Promise<void> {
+  const note = await teardown.run({ after: 'end' }, TEARDOWN_ON_EXIT_TIMEOUT_MS);
+  if (note) out(`note: ${note}`);
+}
+
 async function validate(options: CliOptions): Promise<number> {
   const { loadRunbook } = await import('../runbook/load.js');
   const runbook = loadRunbook(options.runbook);
@@ -73,6 +84,7 @@ async function validate(options: CliOptions): Promise<number> {
       [...s.queries, ...(s.cleanup ? [s.cleanup] : [])].flatMap((q) => [q.sql.snowflake.file, q.sql.local?.file].filter(Boolean)),
     ),
   );
+  for (const q of runbook.teardown ? [runbook.teardown] : []) for (const f of [q.sql.snowflake.file, q.sql.local?.file]) if (f) files.add(f);
   out(
     `${runbook.file}: valid — ${runbook.steps.length} steps, a restore step, ${runbook.checklist.length} checks; ` +
       `${files.size} SQL files rendered with the params of every engine.`,
@@ -169,15 +181,18 @@ async function restore(options: CliOptions, runbook: Runbook): Promise<number> {
   const controller = interruptController();
   const engine = await openEngine(options, runbook, controller.signal);
   const recorder = recorderFor(engine, runbook, 'restore', params);
+  const tapped = recorder ? recorder.tap(engine) : engine;
+  const teardown = new Teardown({ engine: tapped, runbook, params, recorder });
   try {
     const outcome = await runPlainStep(
-      { runbook, engine: recorder ? recorder.tap(engine) : engine, recorder, params, yes, signal: controller.signal, write: out },
+      { runbook, engine: tapped, recorder, params, yes, signal: controller.signal, write: out, onOutcome: (_step, outcome) => outcome.status !== 'skipped' && teardown.arm() },
       runbook.restore,
       'Restore',
     );
     if (controller.signal.aborted) return EXIT.interrupted;
     return outcome !== 'refused' && outcome.status === 'done' ? EXIT.ok : EXIT.failed;
   } finally {
+    await endShow(teardown);
     recorder?.finish();
     await engine.close();
   }
@@ -192,9 +207,12 @@ async function walk(options: CliOptions, runbook: Runbook, ui?: Promise<typeof i
   const controller = interruptController();
   const engine = await openEngine(options, runbook, controller.signal);
   const recorder = recorderFor(engine, runbook, 'walk', params);
+  const tapped = recorder ? recorder.tap(engine) : engine;
+  const teardown = new Teardown({ engine: tapped, runbook, params, recorder });
   try {
-    return await walkPlain({ runbook, engine: recorder ? recorder.tap(engine) : engine, recorder, replayedParams: replayed, params, yes: options.yes, signal: controller.signal, write: out });
+    return await walkPlain({ runbook, engine: tapped, recorder, replayedParams: replayed, params, yes: options.yes, signal: controller.signal, write: out, onOutcome: (_step, outcome) => outcome.status !== 'skipped' && teardown.arm() });
   } finally {
+    await endShow(teardown);
     recorder?.finish();
     await engine.close();
   }

@@ -258,6 +258,9 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
   const restore = buildStep(raw.restore, ['restore'], seen);
   const checkIds = new Map<string, string>();
   const checklist = raw.checklist.map((c, i) => buildStep(c, ['checklist', i], checkIds));
+  // The teardown is read as a query of a step of its own (what it may contain: see issue 11's lint).
+  const rawTeardown = typeof raw.teardown === 'string' ? { sql: raw.teardown } : raw.teardown;
+  const teardown = rawTeardown && buildStep({ id: 'teardown', title: 'Teardown', talk: [], destructive: true, long: false, cache: false, ...rawTeardown }, ['teardown'], new Map()).queries[0];
 
   const runbook: Runbook = {
     file: shown,
@@ -270,6 +273,7 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
     steps,
     restore,
     checklist,
+    teardown,
   };
 
   // Render every SQL text with each engine's params: an unknown placeholder is an error now,
@@ -277,7 +281,7 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
   if (issues.length === 0) {
     for (const engine of options.engines ?? ENGINE_NAMES) {
       const values = resolveParams(raw.params, engine);
-      for (const step of [...steps, restore, ...checklist]) {
+      for (const step of [...steps, restore, ...checklist, ...(teardown ? [{ queries: [teardown] } as Step] : [])]) {
         for (const query of step.cleanup ? [...step.queries, step.cleanup] : step.queries) {
           const text = engine === 'local' ? (query.sql.local ?? query.sql.snowflake) : query.sql.snowflake;
           for (const issue of renderTemplate(text.text, text.file, values).issues) {

@@ -53,6 +53,8 @@ export interface Runbook {
   steps: Step[];
   restore: Step;
   checklist: Step[];
+  /** Run after a failed or cancelled step and when the show ends (see core/teardown.ts). */
+  teardown?: Query;
 }
 
 /** The SQL a step runs on an engine: its DuckDB twin on the local engine when there is one. */

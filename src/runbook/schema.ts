@@ -161,6 +161,11 @@ export const runbookSchema = z.strictObject({
   params: z.record(z.string().regex(IDENTIFIER, 'a param name (letters, digits, _)'), paramSchema).default({}),
   steps: z.array(stepSchema).min(1),
   restore: stepSchema,
+  /**
+   * SQL run without asking after a step fails or is cancelled, and once when the show ends (e.g.
+   * the warehouse back to its base size): a path like `sql:`, or `{ inline: … }`.
+   */
+  teardown: z.union([sqlSource, z.strictObject({ sql: sqlSource.optional(), inline: z.string().min(1).optional() })]).optional(),
   checklist: z.array(checkSchema).default([]),
 });
 
