@@ -36,6 +36,8 @@ export interface Plan {
   reset?: 'request' | 'result';
   /** Answer the first N attempts of the query request with HTTP 503. */
   http503?: number;
+  /** Whatever a script wants to keep about the statement (e.g. the state it found it in). */
+  note?: Record<string, unknown>;
 }
 
 export interface Rule {
@@ -181,6 +183,11 @@ export class FakeSnowflake {
     const token = `sso-${uuid()}`;
     this.ssoTokens.add(token);
     return token;
+  }
+
+  /** Every statement sent, in the order it arrived. */
+  get statements(): FakeQuery[] {
+    return [...this.queries.values()];
   }
 
   find(sql: RegExp): FakeQuery | undefined {
@@ -331,7 +338,7 @@ export class FakeSnowflake {
       const sql = String(body.sqlText ?? '');
       const attempt = (this.attempts.get(requestId) ?? 0) + 1;
       this.attempts.set(requestId, attempt);
-      const plan = this.planFor({ sql });
+      const plan = this.planFor({ sql, requestId, sessionId: session.id, parameters: (body.parameters ?? {}) as Record<string, unknown> });
       if (plan.http503 && attempt <= plan.http503) {
         res.writeHead(503, { 'Content-Type': 'text/plain' });
         res.end('Service Unavailable');
