@@ -35,7 +35,8 @@ export interface FunctionParam {
 
 const NAME = String.raw`(?:"[^"]+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[A-Za-z_][\w$]*)){0,2}`;
 
-const NOTICE = {
+/** What the local engine says it did instead of Snowflake's statement. */
+export const NOTICE = {
   warehouse: 'warehouse statement: no-op on DuckDB',
   access: 'role and grant statements: no-op on DuckDB',
   session: 'session setting: no-op on DuckDB (no result cache to turn off)',
@@ -43,6 +44,8 @@ const NOTICE = {
   changeTracking: 'change tracking: no-op on DuckDB',
   clone: 'zero-copy clone: a full copy on DuckDB',
   dynamic: 'dynamic table: a plain table on DuckDB, rebuilt in full on REFRESH',
+  schedule: 'dynamic table: no scheduler on DuckDB; SUSPEND and RESUME only record the state',
+  function: 'SQL function: a DuckDB macro, its argument and result types applied as casts',
 };
 
 const NOOPS: Array<[string, string, string]> = [

@@ -18,7 +18,7 @@ import { throwIfAborted } from '../../core/abort.js';
 import { codeOnly } from '../../runbook/sql.js';
 import type { EngineOptions } from '../create.js';
 import { CancelledError, EngineError, type Cell, type Column, type Engine, type RunOptions, type StatementRequest, type StatementResult } from '../types.js';
-import { macroFor, translate, type Action } from './dialect.js';
+import { macroFor, NOTICE, translate, type Action } from './dialect.js';
 import { columnType, toCell } from './values.js';
 
 export const LOCAL_DB_ENV = 'DEMO_LOCAL_DB';
@@ -63,7 +63,6 @@ const SNOWFLAKE_FUNCTIONS = [
   `CREATE OR REPLACE TEMP MACRO REGEXP_LIKE(subject, pattern) AS regexp_full_match(subject, pattern)`,
 ];
 
-const NOTICE_SCHEDULE = 'dynamic table: no scheduler on DuckDB; SUSPEND and RESUME only record the state';
 /** Rows a pipe stage may hand to the next one ($1): SHOW results, not tables. */
 const PIPE_MAX_ROWS = 10_000;
 
@@ -299,7 +298,7 @@ export class LocalEngine implements Engine {
     await this.connection!.run(`ATTACH ${literal(this.databaseFile(name))} AS ${quoteName(name)}`);
     if (!cloneOf) return status(`Database ${name} successfully created.`);
     await this.execute(`COPY FROM DATABASE ${quoteName(cloneOf)} TO ${quoteName(name)}`, options);
-    return status(`Database ${name} successfully created.`, 'zero-copy clone: a full copy on DuckDB');
+    return status(`Database ${name} successfully created.`, NOTICE.clone);
   }
 
   private async dropDatabase(action: Extract<Action, { kind: 'drop-database' }>): Promise<Outcome> {
@@ -328,7 +327,7 @@ export class LocalEngine implements Engine {
     const rows = await this.rebuild(name, action.replace ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE', query, options);
     await this.connection!.run(`INSERT OR REPLACE INTO ${this.definitions()} (name, query, scheduling_state) VALUES ($1, $2, 'ACTIVE')`, [name, query]);
     const table = name.split('.').pop();
-    return status(`Dynamic table ${table} successfully created (${rows.toLocaleString('en-GB')} rows).`, 'dynamic table: a plain table on DuckDB, rebuilt in full on REFRESH');
+    return status(`Dynamic table ${table} successfully created (${rows.toLocaleString('en-GB')} rows).`, NOTICE.dynamic);
   }
 
   private async refreshDynamicTable(name: string, options: RunOptions): Promise<Outcome> {
@@ -340,7 +339,7 @@ export class LocalEngine implements Engine {
     }
     const rows = await this.rebuild(name, 'CREATE OR REPLACE TABLE', query, options);
     const table = name.split('.').pop();
-    return status(`Dynamic table ${table} refreshed: full rebuild, ${rows.toLocaleString('en-GB')} rows.`, 'dynamic table: a plain table on DuckDB, rebuilt in full on REFRESH');
+    return status(`Dynamic table ${table} refreshed: full rebuild, ${rows.toLocaleString('en-GB')} rows.`, NOTICE.dynamic);
   }
 
   private async setDynamicTableState(name: string, state: 'SUSPENDED' | 'ACTIVE'): Promise<Outcome> {
@@ -350,7 +349,7 @@ export class LocalEngine implements Engine {
       });
     }
     await this.connection!.run(`UPDATE ${this.definitions()} SET scheduling_state = $1 WHERE name = $2`, [state, name]);
-    return status('Statement executed successfully.', NOTICE_SCHEDULE);
+    return status('Statement executed successfully.', NOTICE.schedule);
   }
 
   /** SHOW DYNAMIC TABLES, with the columns of Snowflake's the show reads, from the stored definitions. */
@@ -366,7 +365,7 @@ export class LocalEngine implements Engine {
        FROM ${this.definitions()} ${filters.length ? `WHERE ${filters.join(' AND ')}` : ''} ORDER BY name`,
       options,
     );
-    return { ...outcome, notice: NOTICE_SCHEDULE };
+    return { ...outcome, notice: NOTICE.schedule };
   }
 
   private async cloneTable(action: Extract<Action, { kind: 'clone-table' }>, options: RunOptions): Promise<Outcome> {
@@ -391,7 +390,7 @@ export class LocalEngine implements Engine {
     for (const [column] of required.getRows()) {
       await this.connection!.run(`ALTER TABLE ${quoteName(action.name)} ALTER COLUMN ${quoteName(String(column))} SET NOT NULL`);
     }
-    return status(`Table ${table} successfully created.`, 'zero-copy clone: a full copy on DuckDB');
+    return status(`Table ${table} successfully created.`, NOTICE.clone);
   }
 
   private async createFunction(action: Extract<Action, { kind: 'create-function' }>, options: RunOptions): Promise<Outcome> {
@@ -402,7 +401,7 @@ export class LocalEngine implements Engine {
       throw new EngineError(`CREATE FUNCTION ${action.name}: ${(error as Error).message}`, { code: 'UNSUPPORTED' });
     }
     await this.execute(macro, options);
-    return status(`Function ${action.name.split('.').pop()} successfully created.`, 'SQL function: a DuckDB macro, its argument and result types applied as casts');
+    return status(`Function ${action.name.split('.').pop()} successfully created.`, NOTICE.function);
   }
 
   /**
