@@ -31,6 +31,8 @@ CREATE OR REPLACE TABLE {{ bronze_db }}.RAW_DATA.RAW_PATIENTS_BACKUP CLONE {{ br
 CREATE OR REPLACE TABLE {{ bronze_db }}.RAW_DATA.RAW_PRESCRIPTIONS_BACKUP CLONE {{ bronze_db }}.RAW_DATA.RAW_PRESCRIPTIONS;
 
 -- Whole layers. Cloned dynamic tables start suspended, so the SILVER backup costs no refreshes.
+-- The role that runs this owns the clones it makes; replacing a *_BACKUP database made earlier by
+-- another role (ACCOUNTADMIN) needs its ownership first: see sql/setup/least_privilege_role.sql.
 CREATE OR REPLACE DATABASE {{ bronze_db }}_BACKUP CLONE {{ bronze_db }};
 CREATE OR REPLACE DATABASE {{ silver_db }}_BACKUP CLONE {{ silver_db }};
 CREATE OR REPLACE DATABASE {{ gold_db }}_BACKUP CLONE {{ gold_db }};

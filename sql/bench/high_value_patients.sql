@@ -1,5 +1,7 @@
--- A benchmark must make the warehouse do the work: no answers from the 24-hour result cache.
-ALTER SESSION SET USE_CACHED_RESULT = FALSE;
+-- A benchmark must make the warehouse do the work: demo runs every statement with the result cache
+-- off (USE_CACHED_RESULT = FALSE, a statement parameter: the session keeps its own setting), on
+-- the demo's warehouse whatever the connection's default is.
+USE WAREHOUSE {{ warehouse }};
 
 SELECT COUNT(*) AS HIGH_VALUE_PATIENTS
 FROM {{ gold_db }}.ANALYTICS.V_PATIENT_360

@@ -4,18 +4,13 @@
 -- x = PATIENT_ID * 16 + a salt per attribute: integer arithmetic only, so every engine produces the
 -- same patients (Snowflake's HASH and DuckDB's hash() differ).
 --
--- NHS numbers: patient n = PATIENT_ID - 1 gets s = n * 123456791 mod 360,000,000 (a bijection:
--- the multiplier is coprime with 360,000,000). The first eight digits are 40,000,000 + s div 9, the
--- ninth is the (s mod 9)-th digit that leaves a valid check digit (exactly one value of the ninth
--- digit would need check digit 10, which is never issued), the tenth is the modulus-11 check digit.
--- Numbers are unique, valid, and in the 400 000 0000 - 799 999 9999 range; the scale step uses
--- the same mapping for n = new PATIENT_ID - multiplier, so they stay unique across copies.
+-- NHS numbers: NHS_NUMBER(PATIENT_ID - 1), the function sql/seed/nhs_numbers.sql creates; the scale
+-- step calls it too, for n = (old id - 1) * multiplier + copy, so numbers stay unique across copies.
 INSERT INTO {{ bronze_db }}.RAW_DATA.RAW_PATIENTS
   (PATIENT_ID, NHS_NUMBER, FIRST_NAME, LAST_NAME, SEX, DATE_OF_BIRTH, POSTCODE, REGION)
 SELECT
   p.PATIENT_ID,
-  CAST(p.NHS_STEM AS VARCHAR) || CAST(p.NHS_D9 AS VARCHAR)
-    || CAST(MOD(11 - MOD(p.NHS_S8 + 2 * p.NHS_D9, 11), 11) AS VARCHAR) AS NHS_NUMBER,
+  {{ bronze_db }}.RAW_DATA.NHS_NUMBER(p.PATIENT_ID - 1) AS NHS_NUMBER,
   f.FIRST_NAME,
   l.LAST_NAME,
   f.SEX,
@@ -28,43 +23,22 @@ SELECT
   pc.REGION
 FROM (
   SELECT
-    s.*,
-    s.NHS_K + CASE WHEN s.NHS_K >= MOD(6 * MOD(12 - MOD(s.NHS_S8, 11), 11), 11) THEN 1 ELSE 0 END AS NHS_D9
+    i.PATIENT_ID,
+    MOD(MOD((i.PATIENT_ID * 16 + 1) * (i.PATIENT_ID * 16 + 1), 2147483647) * 48271 + i.PATIENT_ID * 16 + 1, 2147483647) AS H1,
+    MOD(MOD((i.PATIENT_ID * 16 + 2) * (i.PATIENT_ID * 16 + 2), 2147483647) * 48271 + i.PATIENT_ID * 16 + 2, 2147483647) AS H2,
+    MOD(MOD((i.PATIENT_ID * 16 + 3) * (i.PATIENT_ID * 16 + 3), 2147483647) * 48271 + i.PATIENT_ID * 16 + 3, 2147483647) AS H3,
+    MOD(MOD((i.PATIENT_ID * 16 + 4) * (i.PATIENT_ID * 16 + 4), 2147483647) * 48271 + i.PATIENT_ID * 16 + 4, 2147483647) AS H4,
+    MOD(MOD((i.PATIENT_ID * 16 + 5) * (i.PATIENT_ID * 16 + 5), 2147483647) * 48271 + i.PATIENT_ID * 16 + 5, 2147483647) AS H5,
+    MOD(MOD((i.PATIENT_ID * 16 + 6) * (i.PATIENT_ID * 16 + 6), 2147483647) * 48271 + i.PATIENT_ID * 16 + 6, 2147483647) AS H6,
+    MOD(MOD((i.PATIENT_ID * 16 + 7) * (i.PATIENT_ID * 16 + 7), 2147483647) * 48271 + i.PATIENT_ID * 16 + 7, 2147483647) AS H7
   FROM (
-    SELECT
-      t.*,
-      CAST(
-        10 * MOD(FLOOR(t.NHS_STEM / 10000000), 10)
-        + 9 * MOD(FLOOR(t.NHS_STEM / 1000000), 10)
-        + 8 * MOD(FLOOR(t.NHS_STEM / 100000), 10)
-        + 7 * MOD(FLOOR(t.NHS_STEM / 10000), 10)
-        + 6 * MOD(FLOOR(t.NHS_STEM / 1000), 10)
-        + 5 * MOD(FLOOR(t.NHS_STEM / 100), 10)
-        + 4 * MOD(FLOOR(t.NHS_STEM / 10), 10)
-        + 3 * MOD(t.NHS_STEM, 10)
-      AS INTEGER) AS NHS_S8
-    FROM (
-      SELECT
-        i.PATIENT_ID,
-        CAST(40000000 + FLOOR(MOD((i.PATIENT_ID - 1) * 123456791, 360000000) / 9) AS BIGINT) AS NHS_STEM,
-        CAST(MOD(MOD((i.PATIENT_ID - 1) * 123456791, 360000000), 9) AS INTEGER) AS NHS_K,
-        MOD(MOD((i.PATIENT_ID * 16 + 1) * (i.PATIENT_ID * 16 + 1), 2147483647) * 48271 + i.PATIENT_ID * 16 + 1, 2147483647) AS H1,
-        MOD(MOD((i.PATIENT_ID * 16 + 2) * (i.PATIENT_ID * 16 + 2), 2147483647) * 48271 + i.PATIENT_ID * 16 + 2, 2147483647) AS H2,
-        MOD(MOD((i.PATIENT_ID * 16 + 3) * (i.PATIENT_ID * 16 + 3), 2147483647) * 48271 + i.PATIENT_ID * 16 + 3, 2147483647) AS H3,
-        MOD(MOD((i.PATIENT_ID * 16 + 4) * (i.PATIENT_ID * 16 + 4), 2147483647) * 48271 + i.PATIENT_ID * 16 + 4, 2147483647) AS H4,
-        MOD(MOD((i.PATIENT_ID * 16 + 5) * (i.PATIENT_ID * 16 + 5), 2147483647) * 48271 + i.PATIENT_ID * 16 + 5, 2147483647) AS H5,
-        MOD(MOD((i.PATIENT_ID * 16 + 6) * (i.PATIENT_ID * 16 + 6), 2147483647) * 48271 + i.PATIENT_ID * 16 + 6, 2147483647) AS H6,
-        MOD(MOD((i.PATIENT_ID * 16 + 7) * (i.PATIENT_ID * 16 + 7), 2147483647) * 48271 + i.PATIENT_ID * 16 + 7, 2147483647) AS H7
-      FROM (
-        SELECT CAST(1 + d1.N + 10 * d2.N + 100 * d3.N + 1000 * d4.N + 10000 * d5.N AS BIGINT) AS PATIENT_ID
-        FROM {{ bronze_db }}.RAW_DATA.REF_DIGITS d1
-        CROSS JOIN {{ bronze_db }}.RAW_DATA.REF_DIGITS d2
-        CROSS JOIN {{ bronze_db }}.RAW_DATA.REF_DIGITS d3
-        CROSS JOIN {{ bronze_db }}.RAW_DATA.REF_DIGITS d4
-        CROSS JOIN {{ bronze_db }}.RAW_DATA.REF_DIGITS d5
-      ) i
-    ) t
-  ) s
+    SELECT CAST(1 + d1.N + 10 * d2.N + 100 * d3.N + 1000 * d4.N + 10000 * d5.N AS BIGINT) AS PATIENT_ID
+    FROM {{ bronze_db }}.RAW_DATA.REF_DIGITS d1
+    CROSS JOIN {{ bronze_db }}.RAW_DATA.REF_DIGITS d2
+    CROSS JOIN {{ bronze_db }}.RAW_DATA.REF_DIGITS d3
+    CROSS JOIN {{ bronze_db }}.RAW_DATA.REF_DIGITS d4
+    CROSS JOIN {{ bronze_db }}.RAW_DATA.REF_DIGITS d5
+  ) i
 ) p
 CROSS JOIN (SELECT COUNT(*) AS N FROM {{ bronze_db }}.RAW_DATA.REF_FIRST_NAMES) first_names
 CROSS JOIN (SELECT COUNT(*) AS N FROM {{ bronze_db }}.RAW_DATA.REF_LAST_NAMES) last_names

@@ -7,6 +7,15 @@
 CREATE OR REPLACE TABLE {{ bronze_db }}.RAW_DATA.REF_DIGITS AS
 SELECT N FROM (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS d (N);
 
+-- Copy numbers 0..9,999 for the scale step (its multiplier is at most 3,600): gap-free, unlike
+-- SEQ4(), and the same for every table the scale writes, so foreign keys stay consistent.
+CREATE OR REPLACE TABLE {{ bronze_db }}.RAW_DATA.REF_COPY_NUMBERS AS
+SELECT CAST(d1.N + 10 * d2.N + 100 * d3.N + 1000 * d4.N AS INTEGER) AS COPY_NO
+FROM {{ bronze_db }}.RAW_DATA.REF_DIGITS d1
+CROSS JOIN {{ bronze_db }}.RAW_DATA.REF_DIGITS d2
+CROSS JOIN {{ bronze_db }}.RAW_DATA.REF_DIGITS d3
+CROSS JOIN {{ bronze_db }}.RAW_DATA.REF_DIGITS d4;
+
 CREATE OR REPLACE TABLE {{ bronze_db }}.RAW_DATA.REF_FIRST_NAMES AS
 SELECT CAST(IDX AS INTEGER) AS IDX, FIRST_NAME, SEX
 FROM (VALUES

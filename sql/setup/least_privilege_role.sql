@@ -1,6 +1,7 @@
 -- One-off, by an administrator: a role that can run the whole demo without ACCOUNTADMIN.
 -- Not a runbook step. Paste it into a Snowsight worksheet (or `snow sql -f`) as a user with
--- SECURITYADMIN; edit the three names below if the runbook's params (role, warehouse) differ.
+-- SECURITYADMIN; edit the three names below: the role and warehouse if the runbook's params differ,
+-- and the presenter's user, always.
 --
 -- The role creates the warehouse and the databases itself, so it owns them and everything in them:
 -- ownership brings USAGE, OPERATE (manual refresh of dynamic tables, resize and resume of the
@@ -8,7 +9,10 @@
 -- Dynamic tables refresh as their owner, so nothing else needs granting.
 SET demo_role = 'PHARMACY2U_DEMO_ROLE';
 SET demo_warehouse = 'PHARMACY2U_DEMO_WH';
-SET presenter = CURRENT_USER();
+-- The presenter's user (not the administrator running this), exactly as the "name" column of
+-- SHOW USERS has it, inside double quotes so that e-mail style (SSO) names work as they are:
+-- '"JANE.DOE@EXAMPLE.COM"', or '"JDOE"' for a plain name.
+SET presenter = '"PRESENTER_USER_NAME"';
 
 USE ROLE SECURITYADMIN;
 
@@ -32,7 +36,11 @@ GRANT DATABASE ROLE SNOWFLAKE.USAGE_VIEWER TO ROLE IDENTIFIER($demo_role);
 -- Skip this if it does not exist yet: the role will create it.
 -- GRANT OWNERSHIP ON WAREHOUSE IDENTIFIER($demo_warehouse) TO ROLE IDENTIFIER($demo_role) COPY CURRENT GRANTS;
 
--- Likewise for databases created earlier under ACCOUNTADMIN (repeat for SILVER and GOLD):
+-- Likewise for databases created earlier under ACCOUNTADMIN (repeat for SILVER and GOLD), and for
+-- the PHARMACY2U_*_BACKUP databases: the backups step replaces them (CREATE OR REPLACE DATABASE …
+-- CLONE), which needs OWNERSHIP of the old ones. Backups the role made itself are its own already;
+-- ones left by an ACCOUNTADMIN run must be handed over (or dropped) once:
+-- GRANT OWNERSHIP ON DATABASE PHARMACY2U_BRONZE_BACKUP TO ROLE IDENTIFIER($demo_role) COPY CURRENT GRANTS;
 -- GRANT OWNERSHIP ON DATABASE PHARMACY2U_BRONZE TO ROLE IDENTIFIER($demo_role) COPY CURRENT GRANTS;
 -- GRANT OWNERSHIP ON ALL SCHEMAS IN DATABASE PHARMACY2U_BRONZE TO ROLE IDENTIFIER($demo_role) COPY CURRENT GRANTS;
 -- GRANT OWNERSHIP ON ALL TABLES IN DATABASE PHARMACY2U_BRONZE TO ROLE IDENTIFIER($demo_role) COPY CURRENT GRANTS;

@@ -1,6 +1,8 @@
 -- The demo's only compute: XSMALL between steps, suspended when idle, resumed on demand.
 -- Generation and query acceleration are pinned so that timings and credit estimates are honest:
--- new warehouses may otherwise default to Gen2 (other rates) with query acceleration on.
+-- new warehouses may otherwise default to Gen2 (other rates) with query acceleration on. Gen2
+-- standard warehouses exist only in some cloud regions: with warehouse_generation = 2 elsewhere,
+-- this fails; keep 1 there.
 CREATE WAREHOUSE IF NOT EXISTS {{ warehouse }}
   WAREHOUSE_SIZE = {{ base_size }}
   GENERATION = '{{ warehouse_generation }}'

@@ -1,5 +1,8 @@
 -- The invariants scaling must keep. Uniqueness and validity are checked on BRONZE, where scaling
 -- writes; orphans on SILVER, which the business reads.
+-- Heavy at scale: on the demo's warehouse whatever the connection's default is.
+USE WAREHOUSE {{ warehouse }};
+
 SELECT CHECK_NAME, "VALUE"
 FROM (
   SELECT 1 AS SORT_KEY, 'ORPHANED_PRESCRIPTIONS' AS CHECK_NAME, COUNT(*) AS "VALUE"

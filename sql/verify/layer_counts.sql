@@ -1,4 +1,7 @@
 -- Rows per layer. The runbook's expectations and the layer-counts display read OBJECT and ROW_COUNT.
+-- Heavy at scale: on the demo's warehouse whatever the connection's default is.
+USE WAREHOUSE {{ warehouse }};
+
 SELECT LAYER, "OBJECT", ROW_COUNT
 FROM (
   SELECT 1 AS SORT_KEY, 'BRONZE' AS LAYER, 'RAW_PATIENTS' AS "OBJECT", COUNT(*) AS ROW_COUNT

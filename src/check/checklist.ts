@@ -89,7 +89,9 @@ export function judge(
   if (item.budgetMs !== undefined && outcome.elapsedMs > item.budgetMs) {
     return { ...base, status: 'fail', message: `took ${formatDuration(outcome.elapsedMs)}, over its budget of ${formatDuration(item.budgetMs)}`, fix };
   }
-  return { ...base, status: 'pass' };
+  // A check with nothing to check (its `requires` found nothing) passes, saying why.
+  const unneeded = item.requires && outcome.notices.includes(item.requires.otherwise) ? item.requires.otherwise : undefined;
+  return unneeded ? { ...base, status: 'pass', message: unneeded } : { ...base, status: 'pass' };
 }
 
 export interface ChecklistOptions {
@@ -101,6 +103,22 @@ export interface ChecklistOptions {
   concurrency?: number;
   onStart?: (item: Step) => void;
   onResult?: (result: CheckResult, item: Step, outcome: StepOutcome, startedAt: Date) => void;
+}
+
+/**
+ * One check: its `requires` first, when it has one; if that finds nothing (0, false, no rows) the
+ * check passes saying why it had nothing to check, without running its own SQL.
+ */
+async function runCheck(item: Step, engine: Engine, params: Readonly<Record<string, ParamValue>>, signal: AbortSignal): Promise<StepOutcome> {
+  if (item.requires) {
+    const first = await runStep({ engine, step: { ...item, queries: [item.requires.query], destructive: false, requires: undefined }, params, signal });
+    if (first.status !== 'done') return first;
+    const value = first.queries[0]?.result.rows[0]?.[0];
+    if (value === undefined || value === null || value === false || value === 0 || value === '0') {
+      return { ...first, notices: [...first.notices, item.requires.otherwise] };
+    }
+  }
+  return runStep({ engine, step: item, params, signal });
 }
 
 /**
@@ -147,7 +165,7 @@ export async function runChecklist(options: ChecklistOptions): Promise<CheckResu
       if (i > 0) options.onStart?.(item);
       const startedAt = new Date();
       const started = performance.now();
-      const outcome = await runStep({ engine, step: item, params, signal });
+      const outcome = await runCheck(item, engine, params, signal);
       if (outcome.error?.connectionFault) broken ??= item.id;
       finish(i, outcome, startedAt, { wallMs: performance.now() - started });
     }

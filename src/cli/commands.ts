@@ -16,6 +16,7 @@ import { planReplay, replayedParams } from '../record/replay.js';
 import { Recorder } from '../record/store.js';
 import type { RecordingCommand } from '../record/types.js';
 import { runPlainStep, walkPlain } from '../plain/walk.js';
+import { Teardown, TEARDOWN_ON_EXIT_TIMEOUT_MS } from '../core/teardown.js';
 import { formatIssue, RunbookError, UsageError } from '../runbook/errors.js';
 import { loadRunbookCached } from '../runbook/cache.js';
 import type { Runbook, Step } from '../runbook/model.js';
@@ -54,6 +55,7 @@ function interruptController(): AbortController {
     } else process.exit(EXIT.interrupted);
   });
   process.on('SIGTERM', () => controller.abort());
+  process.on('SIGHUP', () => controller.abort());
   return controller;
 }
 
@@ -77,6 +79,15 @@ async function openEngine(options: CliOptions, runbook: Runbook, signal: AbortSi
   return engine;
 }
 
+/**
+ * The plain walk and `demo restore` stop at the first failure or interruption: the teardown runs
+ * once, at the end, for whatever ran (the TUI's session runs it after each failure and on quit).
+ */
+async function endShow(teardown: Teardown): Promise<void> {
+  const note = await teardown.run({ after: 'end' }, TEARDOWN_ON_EXIT_TIMEOUT_MS);
+  if (note) out(`note: ${note}`);
+}
+
 async function validate(options: CliOptions): Promise<number> {
   const { loadRunbook } = await import('../runbook/load.js');
   const runbook = loadRunbook(options.runbook);
@@ -85,9 +96,10 @@ async function validate(options: CliOptions): Promise<number> {
   for (const engine of ['snowflake', 'local'] as const) refuseOutside(runbook, engine, resolveParams(runbook.params, engine, flags), flags, options.allowObjects);
   const files = new Set(
     [...runbook.steps, runbook.restore, ...runbook.checklist].flatMap((s) =>
-      [...s.queries, ...(s.cleanup ? [s.cleanup] : [])].flatMap((q) => [q.sql.snowflake.file, q.sql.local?.file].filter(Boolean)),
+      [...s.queries, ...(s.cleanup ? [s.cleanup] : []), ...(s.requires ? [s.requires.query] : [])].flatMap((q) => [q.sql.snowflake.file, q.sql.local?.file].filter(Boolean)),
     ),
   );
+  for (const q of runbook.teardown ? [runbook.teardown] : []) for (const f of [q.sql.snowflake.file, q.sql.local?.file]) if (f) files.add(f);
   const given = Object.keys(flags).length ? ` and ${Object.entries(flags).map(([k, v]) => `${k}=${v}`).join(', ')}` : '';
   out(
     `${runbook.file}: valid — ${runbook.steps.length} steps, a restore step, ${runbook.checklist.length} checks; ` +
@@ -237,15 +249,18 @@ async function restore(options: CliOptions, runbook: Runbook): Promise<number> {
   const controller = interruptController();
   const engine = await openEngine(options, runbook, controller.signal);
   const recorder = recorderFor(engine, runbook, 'restore', params);
+  const tapped = recorder ? recorder.tap(engine) : engine;
+  const teardown = new Teardown({ engine: tapped, runbook, params, recorder });
   try {
     const outcome = await runPlainStep(
-      { runbook, engine: recorder ? recorder.tap(engine) : engine, recorder, params, yes, signal: controller.signal, write: out, flags: flagsOf(options) },
+      { runbook, engine: tapped, recorder, params, yes, signal: controller.signal, write: out, flags: flagsOf(options), onOutcome: (_step, outcome) => outcome.status !== 'skipped' && teardown.arm() },
       runbook.restore,
       'Restore',
     );
     if (controller.signal.aborted) return EXIT.interrupted;
     return outcome !== 'refused' && outcome.status === 'done' ? EXIT.ok : EXIT.failed;
   } finally {
+    await endShow(teardown);
     recorder?.finish();
     await engine.close();
   }
@@ -260,9 +275,12 @@ async function walk(options: CliOptions, runbook: Runbook, ui?: Promise<typeof i
   const controller = interruptController();
   const engine = await openEngine(options, runbook, controller.signal);
   const recorder = recorderFor(engine, runbook, 'walk', params);
+  const tapped = recorder ? recorder.tap(engine) : engine;
+  const teardown = new Teardown({ engine: tapped, runbook, params, recorder });
   try {
-    return await walkPlain({ runbook, engine: recorder ? recorder.tap(engine) : engine, recorder, replayedParams: replayed, params, yes: options.yes, signal: controller.signal, write: out, flags: flagsOf(options), speaksFor });
+    return await walkPlain({ runbook, engine: tapped, recorder, replayedParams: replayed, params, yes: options.yes, signal: controller.signal, write: out, flags: flagsOf(options), speaksFor, onOutcome: (_step, outcome) => outcome.status !== 'skipped' && teardown.arm() });
   } finally {
+    await endShow(teardown);
     recorder?.finish();
     await engine.close();
   }

@@ -64,8 +64,10 @@ export function oursCell(row: Row, outcomes: Readonly<Record<string, StepOutcome
       return { ...measured, text: `${formatDuration(ms)} median`, ms };
     }
     case 'auto-suspend': {
-      const i = first.columns.findIndex((c) => /AUTO_SUSPEND/i.test(c.name));
-      const value = i >= 0 ? first.rows[0]?.[i] : undefined;
+      // The query that reads the setting back, whichever of the step's queries it is.
+      const result = outcome.queries.find((q) => q.result.columns.some((c) => /AUTO_SUSPEND/i.test(c.name)))?.result;
+      const i = result ? result.columns.findIndex((c) => /AUTO_SUSPEND/i.test(c.name)) : -1;
+      const value = i >= 0 ? result!.rows[0]?.[i] : undefined;
       if (value === undefined || value === null || !Number.isFinite(Number(value))) return { text: 'not measured (no AUTO_SUSPEND column)', kind: 'missing' };
       // The warehouse's own setting, read back this run: compute stops costing once it suspends.
       return { ...measured, text: `${formatGBP(0)} compute idle: suspends after ${formatDuration(Number(value) * 1000)}` };

@@ -20,8 +20,8 @@ export interface PreparedStatement extends StatementRequest {
 }
 
 /** What a step's own statements may do: change things only when it is marked destructive. */
-export function stepAllows(step: Pick<Step, 'destructive'>): StatementClass {
-  return step.destructive ? 'changes' : 'read-only';
+export function stepAllows(step: Pick<Step, 'destructive' | 'allows'>): StatementClass {
+  return step.allows ?? (step.destructive ? 'changes' : 'read-only');
 }
 
 /** What SQL that runs without a confirmation of its own (a cleanup, a teardown) may do: read, or size a warehouse. */

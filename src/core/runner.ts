@@ -79,7 +79,9 @@ async function runWithWatchdog(
   const timeoutMs = timeoutFor(step);
   const local = new AbortController();
   const forward = () => local.abort(signal.reason);
-  signal.addEventListener('abort', forward, { once: true });
+  // A cancel that came before the statement started (e.g. on its 'statement' event) still counts.
+  if (signal.aborted) forward();
+  else signal.addEventListener('abort', forward, { once: true });
   let timedOut = false;
   let giveUp: ReturnType<typeof setTimeout> | undefined;
   const watchdog = new Promise<never>((_, reject) => {

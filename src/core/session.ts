@@ -14,6 +14,10 @@ import type { Runbook, Step } from '../runbook/model.js';
 import type { ParamValue } from '../runbook/sql.js';
 import { untilAborted } from './abort.js';
 import { runStep, type RunEvent, type StepOutcome } from './runner.js';
+import { Teardown, TEARDOWN_ON_EXIT_TIMEOUT_MS, TEARDOWN_TIMEOUT_MS } from './teardown.js';
+
+/** When the show ends, how long a step still running gets to stop (and tear down) before we go on. */
+const CLOSE_WAIT_MS = TEARDOWN_ON_EXIT_TIMEOUT_MS + 5_000;
 
 export interface SessionContext {
   runbook: Runbook;
@@ -26,8 +30,12 @@ export interface SessionContext {
 export class ShowSession {
   private connecting?: Promise<void>;
   /** Stops a connection still being made when the show closes. */
-  private readonly closing = new AbortController();
-  private running?: { stepId: string; controller: AbortController };
+  private readonly closer = new AbortController();
+  private running?: { stepId: string; controller: AbortController; done: Promise<unknown> };
+  private readonly teardown?: Teardown;
+  private closing = false;
+  /** How the teardown went when the show ended, for the presenter once the screen is gone. */
+  closingNote?: string;
   private readonly estimates = new Map<string, number | undefined>();
   private readonly recorder?: Recorder;
   /** The engine the runner uses: the same engine, tapped for the recording when there is one. */
@@ -42,6 +50,7 @@ export class ShowSession {
       this.recorder = new Recorder({ stateDir: context.stateDir, runbook: context.runbook, engine: engine.kind, command: context.command ?? 'walk', params });
     }
     this.runEngine = this.recorder ? this.recorder.tap(engine) : engine;
+    if (context) this.teardown = new Teardown({ engine: this.runEngine, runbook: context.runbook, params, recorder: this.recorder });
   }
 
   get runningStepId(): string | undefined {
@@ -59,7 +68,7 @@ export class ShowSession {
   }
 
   private connect(): Promise<void> {
-    this.connecting ??= this.engine.connect(this.closing.signal).catch((error: unknown) => {
+    this.connecting ??= this.engine.connect(this.closer.signal).catch((error: unknown) => {
       this.connecting = undefined;
       throw error;
     });
@@ -69,13 +78,24 @@ export class ShowSession {
   async run(step: Step, onEvent: (event: RunEvent) => void): Promise<StepOutcome> {
     if (this.running) throw new Error(`'${this.running.stepId}' is still running`);
     const controller = new AbortController();
-    this.running = { stepId: step.id, controller };
     const startedAt = new Date();
-    try {
+    const done = (async () => {
       const outcome = await this.runConnected(step, controller, onEvent);
+      // After a failure or a cancel, the runbook's teardown (the warehouse back to its base size),
+      // before the step is recorded, so that its recording says so too.
+      if (outcome.status === 'failed' || outcome.status === 'cancelled') {
+        const timeoutMs = this.closing ? TEARDOWN_ON_EXIT_TIMEOUT_MS : TEARDOWN_TIMEOUT_MS;
+        const note = await this.teardown?.run({ after: outcome.status, stepId: step.id }, timeoutMs, onEvent);
+        if (note) outcome.notices.push(note);
+        if (this.closing) this.closingNote = note;
+      }
       const problem = this.recorder?.record('step', step, outcome, startedAt);
       if (problem) outcome.notices.push(problem);
       return outcome;
+    })();
+    this.running = { stepId: step.id, controller, done };
+    try {
+      return await done;
     } finally {
       this.running = undefined;
       // A finished run is a newer recording: estimates are read afresh.
@@ -101,7 +121,9 @@ export class ShowSession {
         error: { message: `could not connect: ${error instanceof Error ? error.message : String(error)}`, hint: (error as { hint?: string }).hint },
       };
     }
-    return await runStep({ engine: this.runEngine, step, params: this.params, signal: controller.signal, onEvent });
+    const outcome = await runStep({ engine: this.runEngine, step, params: this.params, signal: controller.signal, onEvent });
+    if (outcome.status !== 'skipped') this.teardown?.arm();
+    return outcome;
   }
 
   /**
@@ -140,9 +162,22 @@ export class ShowSession {
     return true;
   }
 
+  /**
+   * Ends the show: cancels what runs (waiting a little for it to stop and tear down), runs the
+   * teardown if anything ran since the last one, then closes the engine. Bounded: a silent server
+   * holds it for CLOSE_WAIT_MS and the teardown's own watchdog at most.
+   */
   async close(): Promise<void> {
+    this.closing = true;
+    const running = this.running?.done;
     this.cancel();
-    this.closing.abort();
+    this.closer.abort();
+    if (running) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([running.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
+    if (!this.running) this.closingNote = (await this.teardown?.run({ after: 'end' }, TEARDOWN_ON_EXIT_TIMEOUT_MS)) ?? this.closingNote;
     this.recorder?.finish();
     await this.engine.close();
   }

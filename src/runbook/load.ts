@@ -260,7 +260,12 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
       if (cleanup) issues.push(...lintQuery(cleanup, 'warehouse', { path: `${here}.cleanup`, owner: `the cleanup of ${owner}`, fix, engines }));
     }
 
-    const check = 'fix' in rawStep || 'budget' in rawStep ? (rawStep as RawCheck) : undefined;
+    const check = 'fix' in rawStep || 'budget' in rawStep || 'requires' in rawStep ? (rawStep as RawCheck) : undefined;
+    const requiresQuery = check?.requires && toQuery(check.requires, [...where, 'requires']);
+    if (requiresQuery) {
+      const owner = `the 'requires' of check '${rawStep.id}'`;
+      issues.push(...lintQuery(requiresQuery, 'read-only', { path: `${here}.requires`, owner, fix: 'it decides whether the check runs: it may only read', engines: rawStep.engines }));
+    }
     return {
       id: rawStep.id,
       title: rawStep.title,
@@ -278,6 +283,7 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
       cleanup,
       fix: check?.fix,
       budgetMs: parseDuration(check?.budget),
+      requires: requiresQuery && { query: requiresQuery, otherwise: check!.requires!.otherwise },
     };
   };
 
@@ -332,6 +338,13 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
   const restore = buildStep(raw.restore, ['restore'], seen);
   const checkIds = new Map<string, string>();
   const checklist = raw.checklist.map((c, i) => buildStep(c, ['checklist', i], checkIds));
+  // The teardown is read as a query of a step of its own. It runs without asking, so it may only
+  // read or size a warehouse.
+  const rawTeardown = typeof raw.teardown === 'string' ? { sql: raw.teardown } : raw.teardown;
+  const teardown = rawTeardown && buildStep({ id: 'teardown', title: 'Teardown', talk: [], destructive: true, long: false, cache: false, ...rawTeardown }, ['teardown'], new Map()).queries[0];
+  if (teardown) {
+    issues.push(...lintQuery(teardown, 'warehouse', { path: 'teardown', owner: "the runbook's teardown", fix: 'a teardown runs unasked: keep it to reading and ALTER WAREHOUSE, and put anything else in a destructive step' }));
+  }
 
   const runbook: Runbook = {
     file: shown,
@@ -351,6 +364,7 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
     steps,
     restore,
     checklist,
+    teardown,
   };
 
   // Render every SQL text with each engine's params: an unknown placeholder is an error now,
@@ -358,8 +372,8 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
   if (issues.length === 0) {
     for (const engine of options.engines ?? ENGINE_NAMES) {
       const values = resolveParams(raw.params, engine);
-      for (const step of [...steps, restore, ...checklist]) {
-        for (const query of step.cleanup ? [...step.queries, step.cleanup] : step.queries) {
+      for (const step of [...steps, restore, ...checklist, ...(teardown ? [{ queries: [teardown] } as Step] : [])]) {
+        for (const query of [...step.queries, ...(step.cleanup ? [step.cleanup] : []), ...(step.requires ? [step.requires.query] : [])]) {
           const text = engine === 'local' ? (query.sql.local ?? query.sql.snowflake) : query.sql.snowflake;
           for (const issue of renderTemplate(text.text, text.file, values).issues) {
             issues.push({ ...issue, line: text.line + issue.line - 1 });

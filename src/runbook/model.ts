@@ -1,6 +1,7 @@
 /** The runbook as the rest of the program sees it: validated, normalized, SQL files read. */
 import type { EngineKind, MockResult } from '../engine/types.js';
 import type { Comparison, Display, Expectation, ParamSpec } from './schema.js';
+import type { StatementClass } from './classify.js';
 
 export interface SqlText {
   /** Path as shown in messages (relative to the working directory), or "<runbook>:steps[2].inline". */
@@ -37,8 +38,12 @@ export interface Step {
   comparison?: Comparison;
   /** Run after the step whatever happened (success, failure, cancel). */
   cleanup?: Query;
+  /** What its statements may do when the program, not the runbook, decides (the teardown: read or size a warehouse). */
+  allows?: StatementClass;
   /** Checklist items only. */
   fix?: string;
+  /** Run first; when its first value is 0, false or absent, the check passes saying `otherwise`. */
+  requires?: { query: Query; otherwise: string };
   budgetMs?: number;
 }
 
@@ -65,6 +70,8 @@ export interface Runbook {
   steps: Step[];
   restore: Step;
   checklist: Step[];
+  /** Run after a failed or cancelled step and when the show ends (see core/teardown.ts). */
+  teardown?: Query;
 }
 
 /** The SQL a step runs on an engine: its DuckDB twin on the local engine when there is one. */

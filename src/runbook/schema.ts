@@ -164,6 +164,13 @@ export const checkSchema = z.strictObject({
   fix: z.string().optional(),
   /** A benchmark check fails when slower than this. */
   budget: duration.optional(),
+  /**
+   * A read-only query run first: when its first value is 0, false or absent, the check passes with
+   * `otherwise` instead of running (e.g. no demo database yet: nothing of ours can be running).
+   */
+  requires: z
+    .strictObject({ sql: sqlSource.optional(), inline: z.string().min(1).optional(), mock: mockSchema.optional(), otherwise: z.string().min(1) })
+    .optional(),
 });
 
 /** A limit of zero would fail everything at once. */
@@ -194,6 +201,11 @@ export const runbookSchema = z.strictObject({
   may_change: z.array(z.string().regex(OBJECT_PATTERN, 'a name or pattern such as PHARMACY2U_* (letters, digits, _ $ . and * for any characters)')).min(1).optional(),
   steps: z.array(stepSchema).min(1),
   restore: stepSchema,
+  /**
+   * SQL run without asking after a step fails or is cancelled, and once when the show ends (e.g.
+   * the warehouse back to its base size): a path like `sql:`, or `{ inline: … }`.
+   */
+  teardown: z.union([sqlSource, z.strictObject({ sql: sqlSource.optional(), inline: z.string().min(1).optional() })]).optional(),
   checklist: z.array(checkSchema).default([]),
 });
 

@@ -73,5 +73,7 @@ export async function runTui(options: {
     },
   );
   server?.close();
+  // The screen is gone: how the teardown went (e.g. the warehouse back to its base size) stays readable.
+  if (session.closingNote) process.stderr.write(`demo: ${session.closingNote}\n`);
   return code;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translate } from '../../src/engine/local/dialect.js';
+import { macroFor, pipeStages, translate } from '../../src/engine/local/dialect.js';
 
 describe('Snowflake statements on the local engine', () => {
   it.each([
@@ -43,19 +43,63 @@ describe('Snowflake statements on the local engine', () => {
     });
   });
 
-  it('recognizes a manual refresh, and refuses other dynamic-table statements rather than run them wrongly', () => {
+  it('recognizes a manual refresh, suspend and resume, and refuses other dynamic-table statements rather than run them wrongly', () => {
     expect(translate('ALTER DYNAMIC TABLE S.G.PATIENTS REFRESH')).toEqual({ kind: 'refresh-dynamic-table', name: 'S.G.PATIENTS' });
-    expect(translate('ALTER DYNAMIC TABLE S.G.PATIENTS SUSPEND')).toMatchObject({ kind: 'noop' });
+    expect(translate('ALTER DYNAMIC TABLE S.G.PATIENTS SUSPEND')).toEqual({ kind: 'dynamic-table-state', name: 'S.G.PATIENTS', state: 'SUSPENDED' });
+    expect(translate('alter dynamic table s.g."Patients" resume')).toEqual({ kind: 'dynamic-table-state', name: 'S.G.Patients', state: 'ACTIVE' });
+    expect(translate("ALTER DYNAMIC TABLE S.G.PATIENTS SET TARGET_LAG = '5 minutes'")).toMatchObject({ kind: 'noop' });
     expect(translate('DROP DYNAMIC TABLE S.G.PATIENTS')).toMatchObject({ kind: 'unsupported' });
   });
 
-  it('turns a table clone into a full copy', () => {
+  it('reads SHOW DYNAMIC TABLES with its LIKE and IN clauses', () => {
+    expect(translate('SHOW DYNAMIC TABLES')).toEqual({ kind: 'show-dynamic-tables', like: undefined, database: undefined, schema: undefined });
+    expect(translate("SHOW DYNAMIC TABLES LIKE 'PAT%' IN SCHEMA silver.governed_data")).toEqual({
+      kind: 'show-dynamic-tables', like: 'PAT%', database: 'SILVER', schema: 'GOVERNED_DATA',
+    });
+    expect(translate('SHOW DYNAMIC TABLES IN DATABASE SILVER')).toMatchObject({ database: 'SILVER', schema: undefined });
+  });
+
+  it("splits Snowflake's pipe operator into its statements, and leaves DuckDB's JSON operator alone", () => {
+    expect(pipeStages("SHOW DYNAMIC TABLES ->> SELECT \"name\" FROM $1 WHERE \"text\" <> '->> SELECT'")).toEqual([
+      'SHOW DYNAMIC TABLES',
+      "SELECT \"name\" FROM $1 WHERE \"text\" <> '->> SELECT'",
+    ]);
+    expect(translate("SELECT payload ->> '$.a' FROM t")).toEqual({ kind: 'sql', sql: "SELECT payload ->> '$.a' FROM t" });
+    expect(translate('SHOW DYNAMIC TABLES ->> SELECT COUNT(*) FROM $1 ->> SELECT * FROM $2')).toEqual({
+      kind: 'pipe', stages: ['SHOW DYNAMIC TABLES', 'SELECT COUNT(*) FROM $1', 'SELECT * FROM $2'],
+    });
+    // A chain that starts with a no-op is a no-op as a whole.
+    expect(translate("SHOW WAREHOUSES LIKE 'WH' ->> SELECT \"size\" FROM $1")).toMatchObject({ kind: 'noop' });
+  });
+
+  it('reads a SQL function: name, typed arguments (commas inside types too), return type and body', () => {
+    const action = translate(
+      "CREATE OR REPLACE FUNCTION db.raw.nhs(N NUMBER(38, 0), K integer)\n  RETURNS VARCHAR(10)\n  LANGUAGE SQL\n  COMMENT = 'AS $$ not the body'\nAS $$\n  CAST(N * 10 + K AS VARCHAR(10))\n$$",
+    );
+    expect(action).toEqual({
+      kind: 'create-function', name: 'DB.RAW.NHS', replace: true, ifNotExists: false,
+      params: [{ name: 'N', type: 'NUMBER(38, 0)' }, { name: 'K', type: 'integer' }],
+      returns: 'VARCHAR(10)', body: 'CAST(N * 10 + K AS VARCHAR(10))',
+    });
+    expect(translate("CREATE FUNCTION F(X NUMBER) RETURNS NUMBER AS 'X * ''2'''")).toMatchObject({ body: "X * '2'" });
+    expect(translate("CREATE FUNCTION F(X NUMBER) RETURNS TABLE (A NUMBER) AS 'SELECT 1'")).toMatchObject({ kind: 'unsupported' });
+    expect(translate("CREATE FUNCTION F(X NUMBER) RETURNS NUMBER LANGUAGE PYTHON RUNTIME_VERSION = '3.11' HANDLER = 'f' AS $$ x $$")).toMatchObject({
+      kind: 'unsupported', message: 'LANGUAGE PYTHON functions have no DuckDB equivalent',
+    });
+  });
+
+  it('makes a SQL function a DuckDB macro that converts its arguments and result as Snowflake does', () => {
+    const action = translate('CREATE OR REPLACE FUNCTION DB.RAW.F(STEM NUMBER, K NUMBER) RETURNS VARCHAR(10) AS $$ DB.RAW.G(STEM) + t.STEM + K * 2 $$');
+    if (action.kind !== 'create-function') throw new Error(action.kind);
+    expect(macroFor(action)).toBe(
+      'CREATE OR REPLACE MACRO "DB"."RAW"."F"(STEM, K) AS CAST((DB.RAW.G(CAST(STEM AS BIGINT)) + t.STEM + CAST(K AS BIGINT) * 2) AS VARCHAR)',
+    );
+  });
+
+  it('reads a table clone, for the engine to copy', () => {
     expect(translate('CREATE OR REPLACE TABLE B.R.T_BACKUP CLONE B.R.T')).toEqual({
-      kind: 'sql', sql: 'CREATE OR REPLACE TABLE B.R.T_BACKUP AS SELECT * FROM B.R.T', notice: 'zero-copy clone: a full copy on DuckDB',
-      clone: { name: 'B.R.T_BACKUP', source: 'B.R.T' },
+      kind: 'clone-table', name: 'B.R.T_BACKUP', source: 'B.R.T', replace: true, ifNotExists: false,
     });
-    expect(translate('CREATE TABLE IF NOT EXISTS B.R."T o" CLONE B.R.T')).toMatchObject({
-      sql: 'CREATE TABLE IF NOT EXISTS B.R."T o" AS SELECT * FROM B.R.T',
-    });
+    expect(translate('CREATE TABLE IF NOT EXISTS B.R."T o" CLONE B.R.T')).toMatchObject({ name: 'B.R.T o', ifNotExists: true, replace: false });
   });
 });

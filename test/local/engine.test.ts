@@ -128,10 +128,47 @@ describe('the local engine', () => {
     await expect(query(engine, 'ALTER DYNAMIC TABLE SHOP.SALES.ORDERS REFRESH')).rejects.toThrow(/not a dynamic table/);
   });
 
-  it('copies a table for CLONE', async () => {
-    const result = await query(engine, 'CREATE OR REPLACE TABLE SHOP.SALES.ORDERS_COPY CLONE SHOP.SALES.ORDERS');
+  it('records SUSPEND and RESUME of a dynamic table, as SHOW DYNAMIC TABLES reports them, across restarts', async () => {
+    const schedule = async () => (await query(engine, "SHOW DYNAMIC TABLES LIKE 'even%' IN SCHEMA shop.sales")).rows.map((r) => [r[0], r[3]]);
+    expect(await schedule()).toEqual([['EVEN_ORDERS', 'ACTIVE']]);
+    const suspended = await query(engine, 'ALTER DYNAMIC TABLE SHOP.SALES.EVEN_ORDERS SUSPEND');
+    expect(suspended.notice).toBe('dynamic table: no scheduler on DuckDB; SUSPEND and RESUME only record the state');
+    // A manual refresh works on a suspended table and leaves it suspended, as on Snowflake.
+    await query(engine, 'ALTER DYNAMIC TABLE SHOP.SALES.EVEN_ORDERS REFRESH');
+    await engine.close();
+    engine = openEngine(dir);
+    expect(await schedule()).toEqual([['EVEN_ORDERS', 'SUSPENDED']]);
+    await query(engine, 'ALTER DYNAMIC TABLE SHOP.SALES.EVEN_ORDERS RESUME');
+    expect(await schedule()).toEqual([['EVEN_ORDERS', 'ACTIVE']]);
+    await expect(query(engine, 'ALTER DYNAMIC TABLE SHOP.SALES.NOPE SUSPEND')).rejects.toThrow(/Dynamic table 'SHOP.SALES.NOPE' does not exist/);
+    // The pipe operator reads SHOW's result as $1.
+    const piped = await query(engine, 'SHOW DYNAMIC TABLES IN DATABASE SHOP ->> SELECT "name" AS N, "scheduling_state" AS S FROM $1 WHERE "schema_name" = \'SALES\'');
+    expect(piped.rows).toEqual([['EVEN_ORDERS', 'ACTIVE']]);
+  });
+
+  it('copies a table for CLONE, its NOT NULL columns included', async () => {
+    await query(engine, 'CREATE TABLE SHOP.SALES.STRICT (ID BIGINT NOT NULL, NOTE VARCHAR)');
+    await query(engine, "INSERT INTO SHOP.SALES.STRICT VALUES (1, 'a')");
+    const result = await query(engine, 'CREATE OR REPLACE TABLE SHOP.SALES.STRICT_COPY CLONE SHOP.SALES.STRICT');
     expect(result.notice).toBe('zero-copy clone: a full copy on DuckDB');
-    expect(await scalar(engine, 'SELECT COUNT(*) FROM SHOP.SALES.ORDERS_COPY')).toBe(6);
+    expect(await scalar(engine, 'SELECT COUNT(*) FROM SHOP.SALES.ORDERS')).toBe(6);
+    const nullable = await query(engine, "SELECT column_name, is_nullable FROM duckdb_columns() WHERE table_name = 'STRICT_COPY' ORDER BY column_index");
+    expect(nullable.rows).toEqual([['ID', false], ['NOTE', true]]);
+    expect((await query(engine, 'CREATE TABLE IF NOT EXISTS SHOP.SALES.STRICT_COPY CLONE SHOP.SALES.ORDERS')).rows).toEqual([['STRICT_COPY already exists, statement succeeded.']]);
+    await expect(query(engine, 'CREATE TABLE SHOP.SALES.X CLONE SHOP.SALES.MISSING')).rejects.toThrow(/does not exist/);
+  });
+
+  it('makes a SQL function a macro, in its database, that keeps working after a restart', async () => {
+    const created = await query(
+      engine,
+      "CREATE OR REPLACE FUNCTION SHOP.SALES.TENS(X NUMBER)\n  RETURNS NUMBER\n  COMMENT = 'tens digit'\nAS $$\n  MOD((X - MOD(X, 10)) / 10, 10)\n$$",
+    );
+    expect(created.rows).toEqual([['Function TENS successfully created.']]);
+    // Arguments and results are converted to the declared NUMBER (scale 0) as Snowflake does.
+    expect((await query(engine, 'SELECT SHOP.SALES.TENS(1234), SHOP.SALES.TENS(59.6)')).rows).toEqual([[3, 6]]);
+    await engine.close();
+    engine = openEngine(dir);
+    expect(await scalar(engine, 'SELECT shop.sales.tens(987)')).toBe(8);
   });
 
   it('answers the Snowflake JSON and regex functions the runbook uses as Snowflake would', async () => {

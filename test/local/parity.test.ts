@@ -6,6 +6,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { teardownStep } from '../../src/core/teardown.js';
 import { translate } from '../../src/engine/local/dialect.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { runsOn, sqlFor } from '../../src/runbook/model.js';
@@ -27,12 +28,12 @@ describe('parity: the runbook on the local engine', () => {
     instance.closeSync();
   });
 
-  it('has a runnable form on DuckDB for every statement of every step, check and cleanup', async () => {
+  it('has a runnable form on DuckDB for every statement of every step, check, cleanup and the teardown', async () => {
     const runbook = loadRunbook(RUNBOOK_FILE, { engines: ['local'] });
     const params = resolveParams(runbook.params, 'local');
     const problems: string[] = [];
     let statements = 0;
-    for (const step of [...runbook.steps, runbook.restore, ...runbook.checklist]) {
+    for (const step of [...runbook.steps, runbook.restore, ...runbook.checklist, teardownStep(runbook)!]) {
       if (!runsOn(step, 'local')) continue;
       for (const query of step.cleanup ? [...step.queries, step.cleanup] : step.queries) {
         const text = sqlFor(query, 'local');

@@ -4,7 +4,10 @@
  * The steps' expectations (exact counts, multiplier × base, zero orphans, ...) are checked by the
  * runner; the tests add what the runbook does not show.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareStep } from '../../src/core/prepare.js';
 import type { LocalEngine } from '../../src/engine/local/index.js';
 import type { Cell } from '../../src/engine/types.js';
 import { runsOn } from '../../src/runbook/model.js';
@@ -24,6 +27,7 @@ function validNhsNumber(value: Cell): boolean {
 
 describe(`the show on the local engine, multiplier ${M}`, () => {
   let remove: () => void;
+  let dir: string;
   let engine: LocalEngine;
   let show: Show;
   /** Ids of the steps and checks run, `check:` before a check's. */
@@ -44,15 +48,36 @@ describe(`the show on the local engine, multiplier ${M}`, () => {
   const nhsNumbers = async () => (await query(engine, `SELECT NHS_NUMBER FROM ${B}.RAW_PATIENTS`, 1_000_000)).rows.map((r) => r[0]!);
   const fingerprint = (table: string) =>
     scalar(engine, `SELECT COUNT(*) || ':' || SUM(hash(COLUMNS(*))) FROM ${B}.${table}`);
+  /** SILVER's dynamic tables and the scheduling state the engine recorded (SUSPEND, RESUME). */
+  const silverSchedule = async () =>
+    Object.fromEntries((await query(engine, 'SHOW DYNAMIC TABLES IN SCHEMA PHARMACY2U_SILVER.GOVERNED_DATA')).rows.map((r) => [r[0], r[3]]));
+  const columns = async (table: string) =>
+    (await query(engine, `SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE database_name = 'PHARMACY2U_BRONZE' AND table_name = '${table}' ORDER BY column_index`)).rows;
+  /** The first `count` statements of a step, as the show would send them: a run cut short. */
+  const runFirst = async (id: string, count: number) => {
+    for (const statement of prepareStep(show.step(id), 'local', show.params).slice(0, count)) {
+      await engine.run(statement, { signal: new AbortController().signal, maxRows: 10 });
+    }
+  };
+  /** Restore as a presenter would, then what must hold after any restore. */
+  const restoreAndCheck = async () => {
+    await run('restore');
+    await run('starting-counts');
+    expect(await silverSchedule()).toEqual({ PATIENTS: 'ACTIVE', PRESCRIPTIONS: 'ACTIVE' });
+    expect(await fingerprint('RAW_PATIENTS')).toBe(originals[0]);
+    expect(await fingerprint('RAW_PRESCRIPTIONS')).toBe(originals[1]);
+    expect(await columns('RAW_PATIENTS')).toEqual(await columns('RAW_PATIENTS_ORIGINAL'));
+  };
   const rejects = async () => Show.byKey({ queries: [{ result: await query(engine, `SELECT RULE_NAME, REJECTED_ROWS FROM ${S}.V_QUALITY_REJECTS`) }] } as never);
   let baseBench: Record<string, Cell[][]> = {};
   let originals: Cell[] = [];
 
   beforeAll(async () => {
-    const dir = tempDir();
-    remove = dir.remove;
+    const made = tempDir();
+    remove = made.remove;
+    dir = made.dir;
     // One thread: vitest runs two files at a time on a two-core runner, and the other one may be timing-sensitive.
-    engine = openEngine(dir.dir, 1);
+    engine = openEngine(dir, 1);
     show = new Show(engine, { multiplier: String(M) });
     await engine.connect(new AbortController().signal);
   });
@@ -124,7 +149,12 @@ describe(`the show on the local engine, multiplier ${M}`, () => {
     const scaled = await run('scale-1000x');
     expect(Show.byKey(scaled)).toEqual({ RAW_PATIENTS: BASE.patients * M, RAW_PRESCRIPTIONS: BASE.prescriptions * M });
     expect(scaled.notices).toContain('warehouse statement: no-op on DuckDB');
-    await run('dynamic-tables-catch-up');
+    // SILVER waits while BRONZE is replaced; the scaled tables keep the seed's types and NOT NULL.
+    expect(await silverSchedule()).toEqual({ PATIENTS: 'SUSPENDED', PRESCRIPTIONS: 'SUSPENDED' });
+    for (const table of ['RAW_PATIENTS', 'RAW_PRESCRIPTIONS']) expect(await columns(table)).toEqual(await columns(`${table}_ORIGINAL`));
+    expect(await scalar(engine, "SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = 'SCALE_COPIES'")).toBe(0);
+    const caughtUp = await run('dynamic-tables-catch-up');
+    expect(caughtUp.queries[0]!.result.rows.map((r) => r.at(-1))).toEqual(['ACTIVE', 'ACTIVE']);
     await run('scaled-counts');
     await run('data-quality');
     expect((await rejects()).ANY_RULE).toBe(BASE.rejected * M);
@@ -212,6 +242,43 @@ describe(`the show on the local engine, multiplier ${M}`, () => {
     await checklist();
     const bench = await run('benchmarks');
     expect(Object.fromEntries(bench.queries.map((q) => [q.label!, q.result.rows]))).toEqual(baseBench);
+  });
+
+  it('restores again at once: the same base, SILVER scheduled', async () => {
+    await restoreAndCheck();
+  });
+
+  it('restores after a scale cut short (SILVER suspended, patients scaled, prescriptions not)', async () => {
+    const statements = prepareStep(show.step('scale-1000x'), 'local', show.params);
+    await runFirst('scale-1000x', statements.findIndex((s) => /CREATE OR REPLACE TABLE \S+RAW_PRESCRIPTIONS/.test(s.sql)));
+    expect(await scalar(engine, `SELECT COUNT(*) FROM ${B}.RAW_PATIENTS`)).toBe(BASE.patients * M);
+    expect(await silverSchedule()).toEqual({ PATIENTS: 'SUSPENDED', PRESCRIPTIONS: 'SUSPENDED' });
+    await restoreAndCheck();
+  });
+
+  it('restores after a restore killed half-way in another process (a crash)', async () => {
+    await runFirst('scale-1000x', 99);
+    await engine.close();
+    // `demo restore` on this database, killed as soon as it has started on the prescriptions.
+    const killed = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, [path.resolve('dist/cli/main.js'), 'restore', '--engine', 'local', '--yes'], {
+        env: { PATH: process.env.PATH, CI: 'true', DEMO_STATE_DIR: path.join(dir, 'state'), DEMO_LOCAL_DB: path.join(dir, 'local.duckdb') },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        // The sixth statement of the restore proper: the clone of the prescriptions.
+        if ((out.match(/\] Restore from the originals/g) ?? []).length >= 6) child.kill('SIGKILL');
+      });
+      child.on('close', () => resolve(out));
+    });
+    expect(killed).not.toMatch(/✓ done/);
+    engine = openEngine(dir, 1);
+    show = new Show(engine, { multiplier: String(M) });
+    // Killed before SILVER was scheduled again.
+    expect(await silverSchedule()).toEqual({ PATIENTS: 'SUSPENDED', PRESCRIPTIONS: 'SUSPENDED' });
+    await restoreAndCheck();
+    await checklist();
   });
 
   it('has run every step that has SQL for the local engine', () => {

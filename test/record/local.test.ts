@@ -139,7 +139,9 @@ describe('a local run, recorded and replayed', () => {
     expect(stdout).toMatch(/\| RAW_PATIENTS_ORIGINAL \| 100,000 \|/);
     expect(stdout).toMatch(/\| Cost during idle \| not measured \|/);
     expect(stdout).toContain('demo restore --engine local');
-    expect(stdout).toMatch(/```sql\n-- Restore from the originals\nCREATE OR REPLACE TABLE PHARMACY2U_BRONZE\.RAW_DATA\.RAW_PATIENTS CLONE/);
+    expect(stdout).toMatch(
+      /```sql\n-- Stop our statements still running elsewhere\n[^\n]+\n\n-- Restore from the originals\nUSE WAREHOUSE PHARMACY2U_DEMO_WH;\n(ALTER DYNAMIC TABLE \S+ SUSPEND;\n){2}CREATE OR REPLACE TABLE PHARMACY2U_BRONZE\.RAW_DATA\.RAW_PATIENTS CLONE/,
+    );
     expect(stdout).toMatch(/'Restore the original 100K dataset' \(restore\): not run in this recording/);
 
     const file = path.join(state.dir, 'out', 'report.md');

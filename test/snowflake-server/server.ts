@@ -40,6 +40,8 @@ export interface Plan {
   dropFirstResult?: boolean;
   /** Refuse the statement at once, as a compilation error is: the submit itself is answered with this error. */
   reject?: { code: string; message: string; sqlState?: string };
+  /** Whatever a script wants to keep about the statement (e.g. the state it found it in). */
+  note?: Record<string, unknown>;
 }
 
 /** Every kind of request the driver makes, for faults that hit all requests of a kind. */
@@ -206,6 +208,11 @@ export class FakeSnowflake {
     const token = `sso-${uuid()}`;
     this.ssoTokens.add(token);
     return token;
+  }
+
+  /** Every statement sent, in the order it arrived. */
+  get statements(): FakeQuery[] {
+    return [...this.queries.values()];
   }
 
   find(sql: RegExp): FakeQuery | undefined {
@@ -385,7 +392,7 @@ export class FakeSnowflake {
       const sql = String(body.sqlText ?? '');
       const attempt = (this.attempts.get(requestId) ?? 0) + 1;
       this.attempts.set(requestId, attempt);
-      const plan = this.planFor({ sql }, session);
+      const plan = this.planFor({ sql, requestId, sessionId: session.id, parameters: (body.parameters ?? {}) as Record<string, unknown> }, session);
       if (plan.http503 && attempt <= plan.http503) {
         res.writeHead(503, { 'Content-Type': 'text/plain' });
         res.end('Service Unavailable');

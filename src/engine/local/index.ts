@@ -16,10 +16,11 @@ import vm from 'node:vm';
 import type { DuckDBConnection, DuckDBInstance, DuckDBResult } from '@duckdb/node-api';
 import { throwIfAborted } from '../../core/abort.js';
 import { changedObjects } from '../../runbook/objects.js';
+import { codeOnly } from '../../runbook/sql.js';
 import type { EngineOptions } from '../create.js';
 import { assertAllowed } from '../guard.js';
 import { CancelledError, EngineError, type Cell, type Column, type Engine, type RunOptions, type StatementRequest, type StatementResult } from '../types.js';
-import { translate, type Action } from './dialect.js';
+import { macroFor, NOTICE, translate, type Action } from './dialect.js';
 import { columnType, toCell } from './values.js';
 
 export const LOCAL_DB_ENV = 'DEMO_LOCAL_DB';
@@ -63,6 +64,20 @@ const SNOWFLAKE_FUNCTIONS = [
   // Snowflake's REGEXP_LIKE matches the whole subject.
   `CREATE OR REPLACE TEMP MACRO REGEXP_LIKE(subject, pattern) AS regexp_full_match(subject, pattern)`,
 ];
+
+/** Rows a pipe stage may hand to the next one ($1): SHOW results, not tables. */
+const PIPE_MAX_ROWS = 10_000;
+
+/** An earlier result as a relation a later statement can select from. */
+function asRelation(outcome: Outcome): string {
+  const names = outcome.columns.map((c) => `"${c.name.replace(/"/g, '""')}"`);
+  if (outcome.rows.length === 0) {
+    return `(SELECT ${names.map((n) => `CAST(NULL AS VARCHAR) AS ${n}`).join(', ')} WHERE FALSE)`;
+  }
+  const value = (cell: Cell) =>
+    cell === null ? 'NULL' : typeof cell === 'number' ? String(cell) : typeof cell === 'boolean' ? String(cell).toUpperCase() : literal(cell);
+  return `(SELECT * FROM (VALUES ${outcome.rows.map((row) => `(${row.map(value).join(', ')})`).join(', ')}) AS piped (${names.join(', ')}))`;
+}
 
 function quoteName(normalized: string): string {
   return normalized
@@ -150,6 +165,8 @@ export class LocalEngine implements Engine {
         await connection.run(`ATTACH ${literal(this.databaseFile(name))} AS ${quoteName(name)}`);
       }
       await connection.run(`CREATE TABLE IF NOT EXISTS ${this.definitions()} (name VARCHAR PRIMARY KEY, query VARCHAR NOT NULL)`);
+      // Added after the first release: databases made before it get the column, every table ACTIVE.
+      await connection.run(`ALTER TABLE ${this.definitions()} ADD COLUMN IF NOT EXISTS scheduling_state VARCHAR DEFAULT 'ACTIVE'`);
       for (const sql of SNOWFLAKE_FUNCTIONS) await connection.run(sql);
       // The runbook's SQL may touch only the databases beside the main file: no reading or writing
       // other files (read_text('/etc/…'), COPY … TO), no extensions from disk. DuckDB cannot turn
@@ -213,19 +230,20 @@ export class LocalEngine implements Engine {
         } else if (action.kind === 'create-dynamic-table') {
           dynamic.add(action.name.toUpperCase());
           tables.add(action.name.toUpperCase());
-        } else if (action.kind === 'refresh-dynamic-table' && !dynamic.has(action.name.toUpperCase())) {
+        } else if ((action.kind === 'refresh-dynamic-table' || action.kind === 'dynamic-table-state') && !dynamic.has(action.name.toUpperCase())) {
           problems.push(
             `${action.name} is not a dynamic table on the local engine: its definition is kept in ${path.basename(this.file)}, which does not have it (was it deleted or replaced?); run the step that creates it (build-pipeline) again${where(statement)}`,
           );
-        } else if (action.kind === 'sql') {
-          const source = action.clone?.source.toUpperCase();
-          if (source && source.split('.').length === 3 && !tables.has(source)) {
-            problems.push(`table ${action.clone!.source}, which ${action.clone!.name} is cloned from, does not exist on the local engine${where(statement)}`);
+        } else if (action.kind === 'clone-table') {
+          const source = action.source.toUpperCase();
+          if (source.split('.').length === 3 && !tables.has(source)) {
+            problems.push(`table ${action.source}, which ${action.name} is cloned from, does not exist on the local engine${where(statement)}`);
           }
+          tables.add(action.name.toUpperCase());
+        } else if (action.kind === 'sql') {
           for (const object of changedObjects(action.sql, 'duckdb').objects) {
             if (object.kind === 'table' && /^(create|replace)/.test(object.action)) tables.add(object.name.toUpperCase());
           }
-          if (action.clone) tables.add(action.clone.name.toUpperCase());
         }
       }
       return [...new Set(problems)];
@@ -255,6 +273,16 @@ export class LocalEngine implements Engine {
         return this.createDynamicTable(action, options);
       case 'refresh-dynamic-table':
         return this.refreshDynamicTable(action.name, options);
+      case 'dynamic-table-state':
+        return this.setDynamicTableState(action.name, action.state);
+      case 'show-dynamic-tables':
+        return this.showDynamicTables(action, options);
+      case 'create-function':
+        return this.createFunction(action, options);
+      case 'clone-table':
+        return this.cloneTable(action, options);
+      case 'pipe':
+        return this.pipe(action.stages, options);
     }
   }
 
@@ -336,7 +364,7 @@ export class LocalEngine implements Engine {
     await this.connection!.run(`ATTACH ${literal(this.databaseFile(name))} AS ${quoteName(name)}`);
     if (!cloneOf) return status(`Database ${name} successfully created.`);
     await this.execute(`COPY FROM DATABASE ${quoteName(cloneOf)} TO ${quoteName(name)}`, options);
-    return status(`Database ${name} successfully created.`, 'zero-copy clone: a full copy on DuckDB');
+    return status(`Database ${name} successfully created.`, NOTICE.clone);
   }
 
   private async dropDatabase(action: Extract<Action, { kind: 'drop-database' }>): Promise<Outcome> {
@@ -363,9 +391,9 @@ export class LocalEngine implements Engine {
       return status(`${name} already exists, statement succeeded.`);
     }
     const rows = await this.rebuild(name, action.replace ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE', query, options);
-    await this.connection!.run(`INSERT OR REPLACE INTO ${this.definitions()} VALUES ($1, $2)`, [name, query]);
+    await this.connection!.run(`INSERT OR REPLACE INTO ${this.definitions()} (name, query, scheduling_state) VALUES ($1, $2, 'ACTIVE')`, [name, query]);
     const table = name.split('.').pop();
-    return status(`Dynamic table ${table} successfully created (${rows.toLocaleString('en-GB')} rows).`, 'dynamic table: a plain table on DuckDB, rebuilt in full on REFRESH');
+    return status(`Dynamic table ${table} successfully created (${rows.toLocaleString('en-GB')} rows).`, NOTICE.dynamic);
   }
 
   private async refreshDynamicTable(name: string, options: RunOptions): Promise<Outcome> {
@@ -377,7 +405,93 @@ export class LocalEngine implements Engine {
     }
     const rows = await this.rebuild(name, 'CREATE OR REPLACE TABLE', query, options);
     const table = name.split('.').pop();
-    return status(`Dynamic table ${table} refreshed: full rebuild, ${rows.toLocaleString('en-GB')} rows.`, 'dynamic table: a plain table on DuckDB, rebuilt in full on REFRESH');
+    return status(`Dynamic table ${table} refreshed: full rebuild, ${rows.toLocaleString('en-GB')} rows.`, NOTICE.dynamic);
+  }
+
+  private async setDynamicTableState(name: string, state: 'SUSPENDED' | 'ACTIVE'): Promise<Outcome> {
+    if ((await this.definition(name)) === undefined) {
+      throw new EngineError(`Dynamic table '${name}' does not exist or not authorized.`, {
+        hint: 'create it with CREATE DYNAMIC TABLE first (the SILVER step of build-pipeline)',
+      });
+    }
+    await this.connection!.run(`UPDATE ${this.definitions()} SET scheduling_state = $1 WHERE name = $2`, [state, name]);
+    return status('Statement executed successfully.', NOTICE.schedule);
+  }
+
+  /** SHOW DYNAMIC TABLES, with the columns of Snowflake's the show reads, from the stored definitions. */
+  private async showDynamicTables(action: Extract<Action, { kind: 'show-dynamic-tables' }>, options: RunOptions): Promise<Outcome> {
+    const filters = [
+      action.like === undefined ? undefined : `split_part(name, '.', 3) ILIKE ${literal(action.like)}`,
+      action.database === undefined ? undefined : `split_part(name, '.', 1) = ${literal(action.database)}`,
+      action.schema === undefined ? undefined : `split_part(name, '.', 2) = ${literal(action.schema)}`,
+    ].filter(Boolean);
+    const outcome = await this.execute(
+      `SELECT split_part(name, '.', 3) AS "name", split_part(name, '.', 1) AS "database_name", split_part(name, '.', 2) AS "schema_name",
+              scheduling_state AS "scheduling_state", query AS "text"
+       FROM ${this.definitions()} ${filters.length ? `WHERE ${filters.join(' AND ')}` : ''} ORDER BY name`,
+      options,
+    );
+    return { ...outcome, notice: NOTICE.schedule };
+  }
+
+  private async cloneTable(action: Extract<Action, { kind: 'clone-table' }>, options: RunOptions): Promise<Outcome> {
+    const table = action.name.split('.').pop();
+    // DuckDB keeps the case names were written in, and compares them without it.
+    const where = 'upper(database_name) = upper($1) AND upper(schema_name) = upper($2) AND upper(table_name) = upper($3)';
+    const parts = (name: string) => {
+      const [d = '', s = '', t = ''] = name.split('.');
+      return [d, s, t];
+    };
+    const exists = async (name: string) =>
+      Number((await this.connection!.runAndReadAll(`SELECT COUNT(*) FROM duckdb_tables() WHERE ${where}`, parts(name))).getRows()[0]![0]) > 0;
+    if (!(await exists(action.source))) throw new EngineError(`Object '${action.source}' does not exist or not authorized.`);
+    if (action.ifNotExists && (await exists(action.name))) return status(`${table} already exists, statement succeeded.`);
+    const create = action.replace ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE';
+    await this.execute(`${create} ${quoteName(action.name)} AS SELECT * FROM ${quoteName(action.source)}`, options);
+    // CREATE TABLE AS keeps the types but not NOT NULL; a Snowflake clone keeps both.
+    const required = await this.connection!.runAndReadAll(
+      `SELECT column_name FROM duckdb_columns() WHERE ${where} AND NOT is_nullable ORDER BY column_index`,
+      parts(action.source),
+    );
+    for (const [column] of required.getRows()) {
+      await this.connection!.run(`ALTER TABLE ${quoteName(action.name)} ALTER COLUMN ${quoteName(String(column))} SET NOT NULL`);
+    }
+    return status(`Table ${table} successfully created.`, NOTICE.clone);
+  }
+
+  private async createFunction(action: Extract<Action, { kind: 'create-function' }>, options: RunOptions): Promise<Outcome> {
+    let macro: string;
+    try {
+      macro = macroFor(action);
+    } catch (error) {
+      throw new EngineError(`CREATE FUNCTION ${action.name}: ${(error as Error).message}`, { code: 'UNSUPPORTED' });
+    }
+    await this.execute(macro, options);
+    return status(`Function ${action.name.split('.').pop()} successfully created.`, NOTICE.function);
+  }
+
+  /**
+   * `A ->> B ->> C`: each statement runs in turn; `$1`, `$2`, … in a later one read the results of
+   * the earlier ones, as Snowflake's pipe operator does. Results of a pipe stage are small (SHOW).
+   */
+  private async pipe(stages: string[], options: RunOptions): Promise<Outcome> {
+    const results: Outcome[] = [];
+    for (const stage of stages) {
+      const code = codeOnly(stage);
+      let sql = '';
+      let last = 0;
+      for (const m of code.matchAll(/\$(\d+)\b/g)) {
+        const earlier = results[Number(m[1]) - 1];
+        if (!earlier) throw new EngineError(`$${m[1]} refers to no earlier statement of the pipe`);
+        sql += `${stage.slice(last, m.index)}${asRelation(earlier)}`;
+        last = m.index + m[0].length;
+      }
+      sql += stage.slice(last);
+      results.push(await this.perform(translate(sql), { ...options, maxRows: PIPE_MAX_ROWS }));
+    }
+    const final = results.at(-1)!;
+    const rows = final.rows.slice(0, options.maxRows);
+    return { ...final, rows, truncated: final.rowCount > rows.length, notice: results.map((r) => r.notice).find(Boolean) };
   }
 
   /** Builds a table from a query; returns its row count. */
