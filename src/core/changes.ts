@@ -47,7 +47,12 @@ export function changeLines(step: Step, engine: EngineKind, params: Readonly<Rec
     }
     if (change.unknown) unknown.push(`${change.unknown} (${change.statement.file}:${change.statement.line})`);
   }
-  return [...[...objects.values()].map((o) => `${o.label}: ${o.actions.join(', ')}`), ...unknown.map((u) => `unknown objects: ${u}`)];
+  // DuckDB has no warehouses, roles or grants: the local engine skips those statements, and says so here too.
+  const skipped = (label: string) => engine === 'local' && /^(warehouse|role|user|grant)\b/.test(label);
+  return [
+    ...[...objects.values()].map((o) => `${o.label}: ${o.actions.join(', ')}${skipped(o.label) ? ' (on Snowflake; skipped on DuckDB)' : ''}`),
+    ...unknown.map((u) => `unknown objects: ${u}`),
+  ];
 }
 
 /** `PHARMACY2U_*` matches PHARMACY2U_BRONZE.RAW_DATA.RAW_PATIENTS: `*` is any characters, case aside. */

@@ -26,7 +26,7 @@ import { ClockProvider, spinnerFrame, useNow } from './hooks/clock.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { stepLabel } from './show.js';
 import { actionFor, CONFIRM_KEYS, CTRL_C_WINDOW_MS, eachKey, firstKey, GLOBAL_KEYS, LIST_KEYS, OVERLAY_KEYS, SHOW_KEYS, type Action } from './keymap.js';
-import { clip, oneLine } from './text.js';
+import { capital, clip, oneLine } from './text.js';
 import { color } from './theme.js';
 
 export const MIN_COLUMNS = 60;
@@ -359,10 +359,15 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
 
   const askToRun = useCallback(
     (target: Step) => {
+      // Nothing to confirm for a step this engine does not run: say so instead of asking.
+      if (!runsOn(target, session.engine.kind)) {
+        say(`${capital(stepLabel(shownRef.current, target.id))} runs on ${target.engines!.map((e) => ENGINE_NAMES[e]).join(', ')} only: nothing to run on the ${ENGINE_BADGES[session.engine.kind]} engine`);
+        return;
+      }
       if (target.destructive && target.queries.length > 0 && !runningStepId(stateRef.current)) setOverlay({ kind: 'confirm', stepId: target.id, scroll: 0 });
       else start(target);
     },
-    [start, setOverlay],
+    [start, setOverlay, say, session],
   );
 
   /** Restore, bound to the run it starts: its result on screen is always this run's. */

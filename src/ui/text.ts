@@ -45,3 +45,8 @@ export function windowOf<T>(items: readonly T[], offset: number, height: number)
   const start = Math.max(0, Math.min(offset, max));
   return { shown: items.slice(start, start + Math.max(0, height)), offset: start };
 }
+
+/** The text with its first letter upper-case, for a label that starts a sentence ("Step 6 …"). */
+export function capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

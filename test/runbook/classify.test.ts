@@ -128,3 +128,18 @@ describe('objects a statement changes', () => {
     expect(objects('CALL cleanup_everything()').unknown).toMatch(/CALL CLEANUP_EVERYTHING: a procedure/);
   });
 });
+
+describe('what a confirmation lists', () => {
+  it("marks what the local engine skips (a warehouse) as Snowflake's, and lists the rest as it will run", async () => {
+    const { changeLines } = await import('../../src/core/changes.js');
+    const { loadRunbook } = await import('../../src/runbook/load.js');
+    const { resolveParams } = await import('../../src/runbook/params.js');
+    const runbook = loadRunbook(new URL('../../runbook.yml', import.meta.url).pathname);
+    const scale = runbook.steps.find((s) => s.id === 'scale-1000x')!;
+    const local = changeLines(scale, 'local', resolveParams(runbook.params, 'local'));
+    expect(local).toContain('warehouse PHARMACY2U_DEMO_WH: change settings (on Snowflake; skipped on DuckDB)');
+    expect(local).toContain('table PHARMACY2U_BRONZE.RAW_DATA.RAW_PATIENTS: replace, alter, change settings');
+    const live = changeLines(scale, 'snowflake', resolveParams(runbook.params, 'snowflake'));
+    expect(live).toContain('warehouse PHARMACY2U_DEMO_WH: change settings');
+  });
+});

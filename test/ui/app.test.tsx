@@ -619,6 +619,17 @@ describe('the show on screen', () => {
     expect(frame).not.toContain('enter runs this step');
   });
 
+  it('does not ask to run a destructive step this engine does not run: it says so', async () => {
+    const { RehearsalEngine } = await import('../../src/engine/rehearsal.js');
+    const engine = new RehearsalEngine();
+    Object.defineProperty(engine, 'kind', { value: 'local' });
+    const text = stageRunbook().replace('    destructive: true\n', '    destructive: true\n    engines: [snowflake]\n');
+    const { app } = start({ engine, text });
+    await press(app, 'n', 'n', KEYS.enter);
+    const frame = await frameWhere(app, has('Step 3 runs on Snowflake only: nothing to run on the LOCAL · DUCKDB engine'));
+    expect(frame).not.toContain('It is destructive');
+  });
+
   it('draws the architecture with the latest counts and says where they came from', async () => {
     const { app } = start({ size: { columns: 100, rows: 30 } });
     await press(app, 'n');

@@ -15,7 +15,7 @@ import type { Runbook, Step } from '../../runbook/model.js';
 import type { ParamValue } from '../../runbook/sql.js';
 import { spinnerFrame, useNow } from '../hooks/clock.js';
 import { CONFIRM_KEYS, firstKey, GLOBAL_KEYS, HELP_SECTIONS, keyLabel, LIST_KEYS, OVERLAY_KEYS } from '../keymap.js';
-import { clip, oneLine, windowOf, wrap } from '../text.js';
+import { capital, clip, oneLine, windowOf, wrap } from '../text.js';
 import { color } from '../theme.js';
 import { resultLines, type Line } from './ResultLines.js';
 import { sqlRow, useHighlighter } from './SqlLines.js';
@@ -64,7 +64,6 @@ const confirmHint = hint(CONFIRM_KEYS);
 const closeHint = `${keyLabel(OVERLAY_KEYS.find((b) => b.action === 'dismiss')!)}: close   ↑↓ PgUp PgDn: scroll`;
 const restoreKey = firstKey(GLOBAL_KEYS, 'restore');
 
-const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function findStep(runbook: Runbook, id: string): Step {
   return id === runbook.restore.id ? runbook.restore : runbook.steps.find((s) => s.id === id)!;
