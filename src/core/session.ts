@@ -138,6 +138,11 @@ export class ShowSession {
     return replay ? recordedOutcome(replay) : undefined;
   }
 
+  /** One line per recording that was read for the fallback or an estimate and skipped, naming it and why. */
+  recordingWarnings(): string[] {
+    return this.context ? libraryFor(this.context.stateDir).warnings() : [];
+  }
+
   /** How long the step took in the last recorded run, for the progress bar; undefined: no estimate. */
   expectedMs(stepId: string): number | undefined {
     // Asked on every tick of the status line: read the recordings once per step, not ten times a second.

@@ -420,12 +420,15 @@ export function App({ runbook, session, audience = false, now = Date.now, onExit
       say(`the recording of this step cannot be read: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
+    // A recording that could not be read was passed over: say so, on one line, naming it.
+    const skipped = session.recordingWarnings();
+    const warning = skipped.length ? `warning: ${skipped[0]}${skipped.length > 1 ? ` (and ${skipped.length - 1} more)` : ''}` : undefined;
     if (!outcome) {
-      say('no recording of this step yet');
+      say(`no recording of this step yet${warning ? `; ${warning}` : ''}`);
       return;
     }
     act({ type: 'fallback', stepId: current.id, outcome });
-    say(undefined);
+    say(warning);
   }, [runbook, session, act, say]);
 
   /** Scrolls the body: clamped to what is on screen; a page past either end moves to the next or previous step. */

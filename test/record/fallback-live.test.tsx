@@ -2,6 +2,7 @@
  * On stage, against the fake Snowflake: a step ran live and was recorded; later the same step
  * fails live; the presenter presses `f` and sees the recorded result, marked recorded and not live.
  */
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { render } from 'ink-testing-library';
 import React from 'react';
@@ -87,4 +88,27 @@ test('the fallback key after a failed live step shows the last recorded result, 
   state = walkReducer(state, { type: 'finished', stepId: 'counts', outcome: { status: 'failed', queries: [], elapsedMs: 0, notices: [] }, at: 2 });
   state = walkReducer(state, { type: 'fallback', stepId: 'counts', outcome: session.fallback('counts')! });
   expect(runOf(state, 'counts')).toMatchObject({ status: 'failed', fallback: { recordedAt: expect.any(String) } });
+});
+
+test('the fallback key passes over a recording that cannot be read, and says so on one line', async () => {
+  const dir = scratch({ 'runbook.yml': RUNBOOK });
+  const runbook = loadRunbook(path.join(dir, 'runbook.yml'));
+  const { engine, stateDir } = await liveEngine(server);
+  const session = new ShowSession(engine, resolveParams(runbook.params, 'snowflake'), { runbook, stateDir });
+  server.script({ match: /FROM PATIENTS/, plan: { columns: [{ name: 'OBJECT', type: 'text' }, { name: 'N', type: 'fixed' }], rows: [['PATIENTS', '100000']] } });
+  expect((await session.run(runbook.steps[0]!, () => {})).status).toBe('done');
+  // A recording copied from someone else, newer than ours, that parses but is not one.
+  writeFileSync(path.join(stateDir, 'recordings', '2999-01-01T00-00-00.000Z-walk-snowflake.json'), JSON.stringify({ entries: [null] }));
+  server.script({ match: /FROM PATIENTS/, plan: { error: { code: '000604', message: 'SQL execution was cancelled by the client due to a timeout.' } } });
+  const app = render(<App runbook={runbook} session={session} />);
+  try {
+    app.stdin.write('\r');
+    await frameWhere(app, (f) => /✗ failed/.test(f), 10_000);
+    app.stdin.write('f');
+    const frame = await frameWhere(app, (f) => /RECORDED/.test(f) && /warning: skipped recording 2999-01-01T00-00-00\.000Z-walk-snowflake\.json/.test(f), 10_000);
+    expect(frame).toMatch(/100,000/);
+  } finally {
+    app.unmount();
+    await session.close();
+  }
 });
