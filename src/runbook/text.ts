@@ -178,6 +178,7 @@ export function renderRunbookText(runbook: Runbook, ctx: TextContext): Runbook {
   return {
     ...runbook,
     title: renderText(runbook.title, ctx),
+    layers: runbook.layers.map((layer) => ({ ...layer, arrow: talkFor(layer.arrow, ctx.engine, ctx.speaksFor).map((t) => ({ ...t, text: renderText(t.text, ctx) })) })),
     steps: runbook.steps.map((s) => renderStepText(s, ctx)),
     restore: renderStepText(runbook.restore, ctx),
     checklist: runbook.checklist.map((s) => renderStepText(s, ctx)),

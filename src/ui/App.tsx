@@ -151,7 +151,7 @@ interface BodyOptions {
 /** The body of a step: its result (or the recorded fallback, clearly marked), errors and notes. */
 function bodyLines(runbook: Runbook, session: ShowSession, step: Step, state: WalkState, options: BodyOptions): Line[] {
   const { width } = options;
-  const resultOptions = { allRows: options.allRows, hints: !options.audience };
+  const resultOptions = { allRows: options.allRows, hints: !options.audience, layers: runbook.layers };
   const run = runOf(state, step.id);
   if (step.display === 'comparison' && step.comparison) {
     const outcomes = Object.fromEntries(Object.entries(state.runs).map(([id, r]) => [id, r.outcome]));
@@ -183,7 +183,7 @@ function bodyLines(runbook: Runbook, session: ShowSession, step: Step, state: Wa
   }
   if (step.display === 'architecture') {
     const counts = latestCounts(runbook, state, step.id);
-    lines.push(...architectureLines(counts.outcome, width, counts.origin, session.engine.kind));
+    lines.push(...architectureLines(counts.outcome, width, runbook.layers, counts.origin));
   } else {
     const prov = provenance(run, width);
     if (prov) lines.push(prov);

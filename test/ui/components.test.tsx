@@ -159,7 +159,7 @@ describe('tables', () => {
 });
 
 describe('the comparison', () => {
-  const row = { feature: 'Load time', measure: 'scale-time' as const, from: 'scale', others: {} };
+  const row = { feature: 'Load time', measure: 'step-time' as const, from: 'scale', others: {} };
   const outcome = (status: StepOutcome['status'], elapsedMs: number): StepOutcome => ({
     status,
     elapsedMs,
@@ -172,7 +172,7 @@ describe('the comparison', () => {
     expect(oursCell(row, { scale: outcome('failed', 5) }, {})).toMatchObject({ kind: 'missing' });
     expect(oursCell(row, { scale: { ...outcome('skipped', 0), queries: [] } }, {})).toEqual({ text: 'not measured on this engine', kind: 'missing' });
     expect(oursCell(row, { scale: outcome('done', 1_182_000) }, {})).toEqual({ text: '19 m 42 s', kind: 'measured', source: 'LIVE', ms: 1_182_000, origin: { engine: 'snowflake' } });
-    expect(oursCell({ ...row, measure: 'credits-estimate' }, { scale: outcome('done', 1_800_000) }, { scale_size: 'LARGE' })).toMatchObject({
+    expect(oursCell({ ...row, measure: 'credits-estimate', warehouse_size: '{{ scale_size }}' }, { scale: outcome('done', 1_800_000) }, { scale_size: 'LARGE' })).toMatchObject({
       kind: 'estimate',
       text: '≈ 4.00 credits (estimate: LARGE × 30 m)',
     });

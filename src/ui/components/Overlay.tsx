@@ -352,7 +352,7 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
       }
       const counts: Line[] =
         run?.outcome && run.status !== 'running'
-          ? [row('v', run.status === 'done' ? 'Verified counts:' : 'Counts from this attempt:', { bold: true }), ...resultLines(restore.display, verification(run.outcome), textWidth), row('vgap', '')]
+          ? [row('v', run.status === 'done' ? 'Verified counts:' : 'Counts from this attempt:', { bold: true }), ...resultLines(restore.display, verification(run.outcome), textWidth, { layers: runbook.layers }), row('vgap', '')]
           : [];
       const steps = typeof statements === 'string' ? paragraph('err', statements, textWidth, { color: color('bad') }) : restoreSteps(restore, list, run, current, now);
       // Finished: the verified counts come first; before and during: what it does, step by step.
