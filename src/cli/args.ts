@@ -8,7 +8,7 @@ import { ENGINE_NAMES, OBJECT_PATTERN } from '../runbook/patterns.js';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
 
-export type Command = 'walk' | 'check' | 'restore' | 'validate' | 'presenter' | 'report' | 'help' | 'version';
+export type Command = 'walk' | 'check' | 'restore' | 'validate' | 'schema' | 'presenter' | 'report' | 'help' | 'version';
 
 export interface CliOptions {
   command: Command;
@@ -36,6 +36,7 @@ Usage:
   demo check [--json] [options]  pre-demo checklist, pass/fail
   demo restore [--yes] [options] run the restore step without the TUI
   demo validate [FILE] [--param K=V]  validate a runbook and every SQL file it names; no connection
+  demo schema                    print the runbook format as a JSON Schema (runbook.schema.json)
   demo presenter                 presenter console: attach to the running show from a second terminal
   demo report [RECORDING] [--out FILE]  Markdown report of a recorded run
   demo --help | --version
@@ -76,7 +77,7 @@ Exit codes:
 export const MIN_SPEED = 0.01;
 export const MAX_SPEED = 1_000_000;
 
-const COMMANDS: readonly Command[] = ['check', 'restore', 'validate', 'presenter', 'report'];
+const COMMANDS: readonly Command[] = ['check', 'restore', 'validate', 'schema', 'presenter', 'report'];
 
 /** The flags that override the runbook's `snowflake:` limits, and the limit each sets. */
 const LIMIT_FLAGS = {

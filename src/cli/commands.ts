@@ -102,7 +102,7 @@ async function validate(options: CliOptions): Promise<number> {
   for (const q of runbook.teardown ? [runbook.teardown] : []) for (const f of [q.sql.snowflake.file, q.sql.local?.file]) if (f) files.add(f);
   const given = Object.keys(flags).length ? ` and ${Object.entries(flags).map(([k, v]) => `${k}=${v}`).join(', ')}` : '';
   out(
-    `${runbook.file}: valid — ${runbook.steps.length} steps, a restore step, ${runbook.checklist.length} checks; ` +
+    `${runbook.file}: valid — ${runbook.steps.length} steps, a restore step, ${runbook.checklist.length} check${runbook.checklist.length === 1 ? '' : 's'}; ` +
       `${files.size} SQL files rendered with the params of every engine${given}.`,
   );
   return EXIT.ok;
@@ -298,6 +298,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     if (options.command === 'validate') return await validate(options);
+    if (options.command === 'schema') {
+      // For editors: no runbook is read, no engine loaded.
+      process.stdout.write((await import('../runbook/json-schema.js')).runbookJsonSchemaText());
+      return EXIT.ok;
+    }
     if (options.command === 'report') {
       return await (await import('../report/command.js')).reportCommand(options, { stateDir: stateDir(), write: (text) => process.stdout.write(text), say: err });
     }
