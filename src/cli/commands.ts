@@ -67,6 +67,7 @@ async function newEngine(options: CliOptions, runbook: Runbook): Promise<Engine>
     stateDir: stateDir(),
     speed: options.speed,
     limits: options.limits,
+    local: options.local,
   });
   for (const warning of engine.warnings ?? []) err(`warning: ${warning}`);
   engine.onLoginUrl = (url) => err(`Log in to Snowflake in your browser: ${url}`);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../format/duration.js';
-import { DURATION, ENGINE_NAMES, IDENTIFIER, OBJECT_PATTERN } from './patterns.js';
+import { DURATION, ENGINE_NAMES, IDENTIFIER, MEMORY_SIZE, OBJECT_PATTERN } from './patterns.js';
 
 export { DURATION, ENGINE_NAMES, IDENTIFIER, OBJECT_PATTERN };
 
@@ -244,9 +244,6 @@ export const snowflakeLimitsSchema = z
     result_timeout: bound("A finished statement's result arrives within this (default 60s; --result-timeout).").optional(),
   })
   .describe("The live engine's limits; the CLI flags override them.");
-
-/** DuckDB's memory_limit: a size ("2GB", "512MiB") or a share of this machine's memory ("25%"). */
-export const MEMORY_SIZE = /^\s*\d+(?:\.\d+)?\s*(?:MB|GB|TB|MiB|GiB|TiB|%)\s*$/;
 
 export const localSettingsSchema = z
   .strictObject({
