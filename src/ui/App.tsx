@@ -22,7 +22,8 @@ import { Overlay, overlaySummary, type OverlayState, type ScrollLimits } from '.
 import { architectureLines, layerRows, resultLines, type Line } from './components/ResultLines.js';
 import { StatusLine } from './components/StatusLine.js';
 import { StepHeading, talkLines } from './components/StepHeading.js';
-import { ClockProvider, spinnerFrame, useNow } from './hooks/clock.js';
+import { ClockProvider, useNow } from './hooks/clock.js';
+import { SPIN, spun } from './components/Spinner.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { stepLabel } from './show.js';
 import { actionFor, CONFIRM_KEYS, CTRL_C_WINDOW_MS, eachKey, firstKey, GLOBAL_KEYS, LIST_KEYS, OVERLAY_KEYS, SHOW_KEYS, type Action } from './keymap.js';
@@ -135,7 +136,7 @@ function RunningLine({ run, width }: { run: StepRun; width: number }) {
   const cancelling = run.cancelRequested ? ' · cancelling' : '';
   return (
     <Text color={color('accent')} wrap="truncate">
-      {clip(`${spinnerFrame(now)} running${statement}${state}${cancelling} · ${formatDuration(now - (run.startedAt ?? now))}`, width)}
+      {spun(clip(`${SPIN} running${statement}${state}${cancelling} · ${formatDuration(now - (run.startedAt ?? now))}`, width))}
     </Text>
   );
 }
