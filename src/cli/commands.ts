@@ -89,6 +89,8 @@ async function endShow(teardown: Teardown): Promise<void> {
   if (note) out(`note: ${note}`);
 }
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 async function validate(options: CliOptions): Promise<number> {
   const { loadRunbook } = await import('../runbook/load.js');
   const runbook = loadRunbook(options.runbook);
@@ -103,8 +105,8 @@ async function validate(options: CliOptions): Promise<number> {
   for (const q of runbook.teardown ? [runbook.teardown] : []) for (const f of [q.sql.snowflake.file, q.sql.local?.file]) if (f) files.add(f);
   const given = Object.keys(flags).length ? ` and ${Object.entries(flags).map(([k, v]) => `${k}=${v}`).join(', ')}` : '';
   out(
-    `${runbook.file}: valid — ${runbook.steps.length} steps, a restore step, ${runbook.checklist.length} check${runbook.checklist.length === 1 ? '' : 's'}; ` +
-      `${files.size} SQL files rendered with the params of every engine${given}.`,
+    `${runbook.file}: valid — ${count(runbook.steps.length, 'step')}, a restore step, ${count(runbook.checklist.length, 'check')}; ` +
+      `${count(files.size, 'SQL file')} rendered with the params of every engine${given}.`,
   );
   return EXIT.ok;
 }

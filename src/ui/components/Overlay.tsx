@@ -223,7 +223,7 @@ function Frame({ title, hint, lines, scroll, height, width, pin, limits }: { tit
 /** What restore does, step by step, each statement ticked off as it finishes. */
 function restoreSteps(restore: Step, list: readonly PreparedStatement[], run: StepRun | undefined, current: number | undefined, now: number): Line[] {
   return [
-    row('st', `Step by step: ${list.length} statements${restore.cleanup ? ' and a cleanup' : ''}, then the counts are checked`, { color: color('muted') }),
+    row('st', `Step by step: ${list.length} statements${restore.cleanup ? ' and a cleanup' : ''}${restore.queries.some((q) => q.expect.length > 0) ? ', then its results are checked' : ''}`, { color: color('muted') }),
     ...statementRows(list, (s) => {
       if (current === s.index) return { text: SPIN, role: 'accent' };
       if (run?.status === 'done' || (current !== undefined && s.index < current)) return { text: '✓', role: 'ok' };
@@ -353,7 +353,7 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
       }
       const counts: Line[] =
         run?.outcome && run.status !== 'running'
-          ? [row('v', run.status === 'done' ? 'Verified counts:' : 'Counts from this attempt:', { bold: true }), ...resultLines(restore.display, verification(run.outcome), textWidth, { layers: runbook.layers }), row('vgap', '')]
+          ? [row('v', run.status === 'done' ? 'Verified:' : 'Results from this attempt:', { bold: true }), ...resultLines(restore.display, verification(run.outcome), textWidth, { layers: runbook.layers }), row('vgap', '')]
           : [];
       const steps = typeof statements === 'string' ? paragraph('err', statements, textWidth, { color: color('bad') }) : restoreSteps(restore, list, run, current, now);
       // Finished: the verified counts come first; before and during: what it does, step by step.
