@@ -7,7 +7,7 @@
 // that updates a line on a key press, the two interleaved in the same run. Median and 95th
 // percentile of each, and their ratio (target <= 1.2).
 // Idle CPU: the show resting on a step, nothing running, measured from /proc/<pid>/stat over 5 s
-// (target < 5% of one core).
+// (target < 5% of one core); then its CPU while a step runs, every spinner animating, over 5 s.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,5 +145,14 @@ const before = cpuTicks(idle.child.pid);
 await sleep(seconds * 1000);
 const used = (cpuTicks(idle.child.pid) - before) / 100; // clock ticks are 1/100 s on Linux
 console.log(`idle on a step: ${((used / seconds) * 100).toFixed(1)}% of one core over ${seconds} s (target < 5%)`);
+// Running: the step's spinners (heading, running line, status line) and its clock all animate.
+const running2 = idle.waitFor('running');
+idle.child.write('\r');
+await running2;
+await sleep(1000);
+const busyBefore = cpuTicks(idle.child.pid);
+await sleep(seconds * 1000);
+const busy = (cpuTicks(idle.child.pid) - busyBefore) / 100;
+console.log(`while a step runs (spinners animating): ${((busy / seconds) * 100).toFixed(1)}% of one core over ${seconds} s`);
 idle.child.kill();
 process.exit(0);

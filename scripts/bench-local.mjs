@@ -9,9 +9,14 @@
 //    a fair comparison. With --rounds N, the best of N runs of each.
 // 2. Peak memory of `demo --engine local` (plain output) walking a one-step runbook whose step
 //    returns --rows rows (target: under 300 MB for 10 million rows), next to the same with one row.
+// 3. Peak memory and time of the whole show (`demo --engine local --yes`, every step) at
+//    --show-multiplier (default 10), with the engine's defaults (DuckDB's memory_limit: a quarter of
+//    the memory, at most 2 GB; threads: the cores less one) against the settings before them (all
+//    cores, DuckDB's own 80% of the memory), interleaved, each in a fresh state dir; and the ratio.
+//    With --only show, only this part.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,6 +28,8 @@ const { values: args } = parseArgs({
     multiplier: { type: 'string', default: '100' },
     rounds: { type: 'string', default: '1' },
     rows: { type: 'string', default: '10000000' },
+    'show-multiplier': { type: 'string', default: '10' },
+    only: { type: 'string' },
   },
 });
 
@@ -30,6 +37,7 @@ const { LocalEngine } = await import(dist('engine/local/index.js'));
 const { runStep } = await import(dist('core/runner.js'));
 const { loadRunbook } = await import(dist('runbook/load.js'));
 const { resolveParams } = await import(dist('runbook/params.js'));
+const { resolveResources } = await import(dist('engine/local/resources.js'));
 
 const fmt = (n) => Math.round(n).toLocaleString('en-GB');
 const signal = new AbortController().signal;
@@ -77,8 +85,50 @@ function demoPeakMb(dir, text) {
   return Number(kb) / 1024;
 }
 
+/** Peak RSS (MB) and wall time (ms) of the whole show on the local engine, in a fresh state dir, with these flags. */
+function showPeak(dir, flags) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const report = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nmaxrss="+process.resourceUsage().maxRSS))';
+  const started = performance.now();
+  const demo = spawnSync(
+    process.execPath,
+    ['--import', report, path.join(root, 'dist', 'cli', 'main.js'), '--engine', 'local', '--yes', '--param', `multiplier=${args['show-multiplier']}`, ...flags],
+    { cwd: root, env: { ...process.env, CI: '1', DEMO_STATE_DIR: dir }, encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  const ms = performance.now() - started;
+  const kb = /maxrss=(\d+)/.exec(demo.stderr)?.[1];
+  if (demo.status !== 0 || !kb) throw new Error(`demo failed: ${demo.stdout.slice(-2000)}${demo.stderr}`);
+  return { mb: Number(kb) / 1024, ms };
+}
+
+function wholeShow(work) {
+  const cores = os.availableParallelism();
+  const now = resolveResources(undefined, undefined);
+  const before = ['--memory-limit', '80%', '--threads', String(cores)];
+  const runs = { before: [], now: [] };
+  for (let round = 0; round < 2; round++) {
+    runs.before.push(showPeak(path.join(work, 'show-before'), before));
+    runs.now.push(showPeak(path.join(work, 'show-now'), []));
+  }
+  const peak = (list) => Math.max(...list.map((r) => r.mb));
+  const time = (list) => Math.min(...list.map((r) => r.ms));
+  console.log(`whole show at multiplier ${args['show-multiplier']}, ${runs.now.length} runs each, interleaved:`);
+  console.log(`  before (all ${cores} cores, DuckDB's 80% of ${fmt(os.totalmem() / 2 ** 20)} MB): peak RSS ${fmt(peak(runs.before))} MB, ${fmt(time(runs.before))} ms (best)`);
+  console.log(`  now (the defaults: memory_limit ${fmt(now.memoryMb)} MB, ${now.threads} thread${now.threads === 1 ? '' : 's'}): peak RSS ${fmt(peak(runs.now))} MB, ${fmt(time(runs.now))} ms (best)`);
+  console.log(`  ratio now / before: peak RSS ${(peak(runs.now) / peak(runs.before)).toFixed(2)}, time ${(time(runs.now) / time(runs.before)).toFixed(2)}`);
+}
+
 const multiplier = Number(args.multiplier);
 const work = mkdtempSync(path.join(tmpdir(), 'demo-bench-'));
+if (args.only === 'show') {
+  try {
+    wholeShow(work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 try {
   const engine = new LocalEngine({ file: path.join(work, 'local.duckdb') });
   await engine.connect(signal);
@@ -151,6 +201,7 @@ try {
   const many = demoPeakMb(path.join(work, 'memory'), rowsSql);
   const one = demoPeakMb(path.join(work, 'memory'), 'SELECT 1 AS N');
   console.log(`demo --engine local, a step returning ${fmt(Number(args.rows))} rows: peak RSS ${fmt(many)} MB (${fmt(one)} MB for one row; target < 300 MB)`);
+  wholeShow(work);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

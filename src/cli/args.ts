@@ -3,12 +3,12 @@ import { parseArgs } from 'node:util';
 import type { EngineKind } from '../engine/types.js';
 import { parseDuration } from '../format/duration.js';
 import { UsageError } from '../runbook/errors.js';
-import type { SnowflakeLimits } from '../runbook/model.js';
-import { ENGINE_NAMES, OBJECT_PATTERN } from '../runbook/patterns.js';
+import type { LocalResources, SnowflakeLimits } from '../runbook/model.js';
+import { ENGINE_NAMES, MEMORY_SIZE, OBJECT_PATTERN } from '../runbook/patterns.js';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
 
-export type Command = 'walk' | 'check' | 'restore' | 'validate' | 'presenter' | 'report' | 'help' | 'version';
+export type Command = 'walk' | 'check' | 'restore' | 'validate' | 'schema' | 'presenter' | 'report' | 'help' | 'version';
 
 export interface CliOptions {
   command: Command;
@@ -25,6 +25,8 @@ export interface CliOptions {
   out?: string;
   /** --login-timeout and friends: they override the runbook's `snowflake:` limits. */
   limits: SnowflakeLimits;
+  /** --memory-limit and --threads: they override the runbook's `local:` settings. */
+  local: LocalResources;
   /** validate FILE, report RECORDING. */
   positional?: string;
 }
@@ -36,6 +38,7 @@ Usage:
   demo check [--json] [options]  pre-demo checklist, pass/fail
   demo restore [--yes] [options] run the restore step without the TUI
   demo validate [FILE] [--param K=V]  validate a runbook and every SQL file it names; no connection
+  demo schema                    print the runbook format as a JSON Schema (runbook.schema.json)
   demo presenter                 presenter console: attach to the running show from a second terminal
   demo report [RECORDING] [--out FILE]  Markdown report of a recorded run
   demo --help | --version
@@ -59,6 +62,9 @@ Options:
   --lost-after T           Snowflake: a running statement whose status goes unanswered
                            this long is lost (default 20s)
   --result-timeout T       Snowflake: a finished statement's result arrives within T (default 60s)
+  --memory-limit SIZE      local engine: DuckDB's memory, e.g. 2GB or 25% (default: a quarter of
+                           this machine's, at most 2GB; beyond it DuckDB spills to .demo/tmp)
+  --threads N              local engine: DuckDB's threads (default: the cores less one)
   -h, --help               this help
   -v, --version            the version
 
@@ -76,7 +82,7 @@ Exit codes:
 export const MIN_SPEED = 0.01;
 export const MAX_SPEED = 1_000_000;
 
-const COMMANDS: readonly Command[] = ['check', 'restore', 'validate', 'presenter', 'report'];
+const COMMANDS: readonly Command[] = ['check', 'restore', 'validate', 'schema', 'presenter', 'report'];
 
 /** The flags that override the runbook's `snowflake:` limits, and the limit each sets. */
 const LIMIT_FLAGS = {
@@ -117,6 +123,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
         speed: { type: 'string' },
         audience: { type: 'boolean', default: false },
         out: { type: 'string' },
+        'memory-limit': { type: 'string' },
+        threads: { type: 'string' },
         ...(Object.fromEntries(Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: 'string' }])) as Record<keyof typeof LIMIT_FLAGS, { type: 'string' }>),
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -157,6 +165,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
   for (const pattern of values['allow-object']) {
     if (!OBJECT_PATTERN.test(pattern)) throw new UsageError(`--allow-object ${pattern}: expected an object name or a pattern such as 'TEST_*' (letters, digits, _ $ . and *)`);
   }
+  const memoryLimit = values['memory-limit'];
+  if (memoryLimit !== undefined && !MEMORY_SIZE.test(memoryLimit)) throw new UsageError(`--memory-limit ${memoryLimit}: expected a size such as 2GB or 512MiB, or a share of this machine's memory such as 25%`);
+  let threads: number | undefined;
+  if (values.threads !== undefined) {
+    threads = Number(values.threads);
+    if (!Number.isInteger(threads) || threads < 1 || threads > 1024) throw new UsageError(`--threads ${values.threads}: expected a whole number of threads, at least 1, e.g. --threads 2`);
+  }
   const positional = command === 'validate' || command === 'report' ? rest[0] : undefined;
   return {
     command,
@@ -171,6 +186,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     audience: values.audience,
     out: values.out,
     limits: parseLimits(values),
+    local: { ...(memoryLimit !== undefined ? { memoryLimit } : {}), ...(threads !== undefined ? { threads } : {}) },
     positional,
   };
 }

@@ -67,6 +67,7 @@ async function newEngine(options: CliOptions, runbook: Runbook): Promise<Engine>
     stateDir: stateDir(),
     speed: options.speed,
     limits: options.limits,
+    local: options.local,
   });
   for (const warning of engine.warnings ?? []) err(`warning: ${warning}`);
   engine.onLoginUrl = (url) => err(`Log in to Snowflake in your browser: ${url}`);
@@ -88,6 +89,8 @@ async function endShow(teardown: Teardown): Promise<void> {
   if (note) out(`note: ${note}`);
 }
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 async function validate(options: CliOptions): Promise<number> {
   const { loadRunbook } = await import('../runbook/load.js');
   const runbook = loadRunbook(options.runbook);
@@ -102,8 +105,8 @@ async function validate(options: CliOptions): Promise<number> {
   for (const q of runbook.teardown ? [runbook.teardown] : []) for (const f of [q.sql.snowflake.file, q.sql.local?.file]) if (f) files.add(f);
   const given = Object.keys(flags).length ? ` and ${Object.entries(flags).map(([k, v]) => `${k}=${v}`).join(', ')}` : '';
   out(
-    `${runbook.file}: valid — ${runbook.steps.length} steps, a restore step, ${runbook.checklist.length} checks; ` +
-      `${files.size} SQL files rendered with the params of every engine${given}.`,
+    `${runbook.file}: valid — ${count(runbook.steps.length, 'step')}, a restore step, ${count(runbook.checklist.length, 'check')}; ` +
+      `${count(files.size, 'SQL file')} rendered with the params of every engine${given}.`,
   );
   return EXIT.ok;
 }
@@ -298,6 +301,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     if (options.command === 'validate') return await validate(options);
+    if (options.command === 'schema') {
+      // For editors: no runbook is read, no engine loaded.
+      process.stdout.write((await import('../runbook/json-schema.js')).runbookJsonSchemaText());
+      return EXIT.ok;
+    }
     if (options.command === 'report') {
       return await (await import('../report/command.js')).reportCommand(options, { stateDir: stateDir(), write: (text) => process.stdout.write(text), say: err });
     }

@@ -57,7 +57,7 @@ export function oursCell(row: Row, outcomes: Readonly<Record<string, StepOutcome
   // The source label alone: which engine measured it is the column's title, or said in the cell.
   const measured = { kind: 'measured' as const, source: SOURCE_LABELS[first.source], origin };
   switch (row.measure) {
-    case 'scale-time':
+    case 'step-time':
       return { ...measured, text: formatDuration(outcome.elapsedMs), ms: outcome.elapsedMs };
     case 'median-benchmark': {
       const ms = median(outcome.queries.map((q) => q.result.elapsedMs));
@@ -75,8 +75,10 @@ export function oursCell(row: Row, outcomes: Readonly<Record<string, StepOutcome
     case 'credits-estimate': {
       // Credits are Snowflake's: a time measured on DuckDB, or a mock, says nothing about them.
       if (origin.engine !== 'snowflake') return { text: `no credits: measured on ${origin.engine === 'local' ? 'DuckDB' : 'a mock'}`, kind: 'missing' };
-      // A recording's estimate needs the size Snowflake reported; a live run may fall back on the runbook's.
-      const size = String(origin.warehouseSize ?? (origin.recordedAt ? '' : (params.scale_size ?? ''))).toUpperCase();
+      // A recording's estimate needs the size Snowflake reported; a live run may fall back on the size
+      // the runbook says the step runs on (`warehouse_size`, e.g. "{{ scale_size }}").
+      const intended = row.warehouse_size && !origin.recordedAt ? renderText(row.warehouse_size, { params, engine: 'snowflake' }) : '';
+      const size = String(origin.warehouseSize ?? intended).trim().toUpperCase();
       const rate = CREDITS_PER_HOUR[size];
       if (!rate) return { text: 'no estimate (warehouse size unknown)', kind: 'missing' };
       const credits = (rate * outcome.elapsedMs) / 3_600_000;

@@ -134,7 +134,7 @@ export class ShowSession {
   fallback(stepId: string): StepOutcome | undefined {
     const step = this.findStep(stepId);
     if (!step || !this.context) return undefined;
-    const replay = findReplay(libraryFor(this.context.stateDir), 'step', step, this.preferredEngines());
+    const replay = findReplay(libraryFor(this.context.stateDir), this.context.runbook, 'step', step, this.preferredEngines());
     return replay ? recordedOutcome(replay) : undefined;
   }
 
@@ -156,7 +156,7 @@ export class ShowSession {
     const step = this.findStep(stepId);
     if (!step || !this.context || this.engine.kind === 'rehearsal') return undefined;
     // Only this engine's own runs: a laptop's timings say nothing about a warehouse's.
-    const replay = findReplay(libraryFor(this.context.stateDir), 'step', step, [this.engine.kind]);
+    const replay = findReplay(libraryFor(this.context.stateDir), this.context.runbook, 'step', step, [this.engine.kind]);
     return replay && !replay.stale ? replay.entry.wallMs : undefined;
   }
 

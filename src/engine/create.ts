@@ -2,7 +2,7 @@
  * Builds the engine a run asked for. Backends are imported lazily so that rehearsal never loads
  * DuckDB or snowflake-sdk (start-up time, and the driver's import-time side effects).
  */
-import type { Runbook, SnowflakeLimits } from '../runbook/model.js';
+import type { LocalResources, Runbook, SnowflakeLimits } from '../runbook/model.js';
 import type { Engine, EngineKind } from './types.js';
 
 export interface EngineOptions {
@@ -15,6 +15,8 @@ export interface EngineOptions {
   speed?: number;
   /** Snowflake: limits from the command line, over the runbook's `snowflake:` ones. */
   limits?: SnowflakeLimits;
+  /** Local engine: --memory-limit and --threads, over the runbook's `local:` settings. */
+  local?: LocalResources;
 }
 
 export async function createEngine(kind: EngineKind, options: EngineOptions): Promise<Engine> {

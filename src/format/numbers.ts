@@ -80,9 +80,12 @@ export function formatClock(ms: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-/** Columns whose name says money are shown in pounds. */
+/**
+ * Columns whose name says the currency (GBP as a word of it: TOTAL_GBP, GBP) are shown in pounds.
+ * Only the currency counts: a PRICE_PENCE or a NEGATIVE_PRICE count is not pounds.
+ */
 export function isMoneyColumn(name: string): boolean {
-  return /(_GBP|GBP_|PRICE|COST|VALUE_GBP|^GBP$)/i.test(name);
+  return /(^|_)GBP(_|$)/i.test(name);
 }
 
 /** A cell as text: counts with separators, money in £, NULL visible. */

@@ -183,6 +183,6 @@ export async function walkPlain(run: PlainRun): Promise<number> {
     }
   }
   write('');
-  write(`All ${total} steps done.`);
+  write(total === 1 ? "The step is done." : `All ${total} steps done.`);
   return 0;
 }

@@ -9,7 +9,8 @@ import { runningStepId, runOf } from '../core/walkthrough.js';
 import { Header } from '../ui/components/Header.js';
 import { StatusLine } from '../ui/components/StatusLine.js';
 import { StepHeading, talkLines } from '../ui/components/StepHeading.js';
-import { ClockProvider, spinnerFrame, useNow } from '../ui/hooks/clock.js';
+import { ClockProvider } from '../ui/hooks/clock.js';
+import { SPIN, spun } from '../ui/components/Spinner.js';
 import { useTerminalSize } from '../ui/hooks/useTerminalSize.js';
 import { actionFor, eachKey, firstKey, keyLabel, LIST_KEYS, PRESENTER_KEYS, type Action } from '../ui/keymap.js';
 import { clip, oneLine, windowOf } from '../ui/text.js';
@@ -45,13 +46,12 @@ export function presenterHints(width: number): string {
 }
 
 function Waiting({ path, view, width, height }: { path: string; view: ConsoleView; width: number; height: number }) {
-  const now = useNow();
   return (
     <Box flexDirection="column" height={height} width={width + 2} paddingX={1}>
       <Text bold inverse wrap="truncate">
         {clip(' PRESENTER CONSOLE ', width)}
       </Text>
-      <Text wrap="truncate">{clip(`${spinnerFrame(now)} waiting for the show: start \`demo\` in another terminal`, width)}</Text>
+      <Text wrap="truncate">{spun(clip(`${SPIN} waiting for the show: start \`demo\` in another terminal`, width))}</Text>
       <Text color={color('muted')} wrap="truncate">
         {clip(`socket: ${path}`, width)}
       </Text>

@@ -6,7 +6,7 @@ import type { QueryOutcome, StepOutcome } from '../core/runner.js';
 import { originLabel } from '../core/sources.js';
 import type { ResultOrigin, ResultSource } from '../engine/types.js';
 import { formatDateTime } from '../format/numbers.js';
-import type { Runbook, Step } from '../runbook/model.js';
+import { runbookPath, type Runbook, type Step } from '../runbook/model.js';
 import { checkParamValue } from '../runbook/params.js';
 import { stepSqlHash } from './hash.js';
 import { RecordingLibrary } from './store.js';
@@ -33,11 +33,12 @@ export function libraryFor(stateDir: string): RecordingLibrary {
 
 export function findReplay(
   library: RecordingLibrary,
+  runbook: Pick<Runbook, 'dir' | 'file'>,
   kind: 'step' | 'check',
   step: Step,
   engines: readonly RecordedEngine[] = REPLAY_ORDER,
 ): Replay | undefined {
-  const found = library.latest(kind, step.id, engines);
+  const found = library.latest(runbookPath(runbook), kind, step.id, engines);
   if (!found) return undefined;
   let stale: boolean | undefined;
   return {
@@ -115,7 +116,7 @@ export function planReplay(runbook: Runbook, stateDir: string, scope: 'show' | '
   const steps = (scope === 'show' ? [...runbook.steps, runbook.restore] : runbook.checklist).filter((s) => s.queries.length > 0);
   const byStep = new Map<string, Replay>();
   for (const step of steps) {
-    const replay = findReplay(library, scope === 'show' ? 'step' : 'check', step);
+    const replay = findReplay(library, runbook, scope === 'show' ? 'step' : 'check', step);
     if (replay) byStep.set(step.id, replay);
   }
   const used = [...byStep.values()].map((r) => r.recording);

@@ -71,7 +71,7 @@ function build(z: typeof Zod) {
     format: z.literal(RECORDING_FORMAT),
     id: z.string(),
     command: z.enum(['walk', 'check', 'restore']),
-    runbook: z.looseObject({ title: z.string(), file: z.string() }),
+    runbook: z.looseObject({ title: z.string(), file: z.string(), place: z.string().optional() }),
     engine: z.enum(['snowflake', 'local']),
     startedAt: date,
     updatedAt: date,

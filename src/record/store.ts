@@ -9,7 +9,7 @@ import type { CheckResult } from '../check/checklist.js';
 import { privateDir, writeAtomically } from '../cli/state-dir.js';
 import type { StepOutcome } from '../core/runner.js';
 import type { Engine, RunOptions, StatementRequest, StatementResult } from '../engine/types.js';
-import type { Runbook, Step } from '../runbook/model.js';
+import { runbookPath, type Runbook, type Step } from '../runbook/model.js';
 import { readTextFile } from '../runbook/files.js';
 import type { ParamValue } from '../runbook/sql.js';
 import { stepSqlHash } from './hash.js';
@@ -60,6 +60,22 @@ export function listRecordings(stateDir: string): RecordingRef[] {
       engine: match![3] as RecordedEngine,
     }))
     .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}
+
+/** Where a runbook is, as recordings name it: relative to the state dir, so the same on any machine with the same layout. */
+export function runbookPlace(stateDir: string, runbookFile: string): string {
+  return path.relative(path.resolve(stateDir), path.resolve(runbookFile)).split(path.sep).join('/');
+}
+
+/**
+ * Whether a recording is a run of this runbook (`runbookFile` absolute or relative to the working
+ * directory): the same file, placed relative to the state dir. Shows that share a state dir (two
+ * runbooks in one repository) never replay, fall back on or report each other's figures, even where
+ * step ids match. A recording made before the place was kept is judged by its file as the run named it.
+ */
+export function isOfRunbook(recording: Recording, runbookFile: string, stateDir: string): boolean {
+  const place = recording.runbook.place;
+  return place !== undefined ? place === runbookPlace(stateDir, runbookFile) : path.resolve(recording.runbook.file) === path.resolve(runbookFile);
 }
 
 /** A recording larger than this is not one of ours (100 rows per query keep them far smaller). */
@@ -230,7 +246,7 @@ export class Recorder {
       format: RECORDING_FORMAT,
       id,
       command,
-      runbook: { title: runbook.title, file: runbook.file },
+      runbook: { title: runbook.title, file: runbook.file, place: runbookPlace(stateDir, runbookPath(runbook)) },
       engine,
       startedAt,
       updatedAt: startedAt,
@@ -316,16 +332,17 @@ export class RecordingLibrary {
   }
 
   /**
-   * The newest successful run of a step, trying the engines in the order given (e.g. live first,
-   * then local). Show steps come from `demo` and `demo restore` runs, checks from `demo check`.
+   * The newest successful run of a step of this runbook, trying the engines in the order given (e.g.
+   * live first, then local). Show steps come from `demo` and `demo restore` runs, checks from `demo check`.
    */
-  latest(kind: 'step' | 'check', stepId: string, engines: readonly RecordedEngine[]): { recording: Recording; entry: RecordedEntry } | undefined {
+  latest(runbookFile: string, kind: 'step' | 'check', stepId: string, engines: readonly RecordedEngine[]): { recording: Recording; entry: RecordedEntry } | undefined {
     const refs = this.refs().filter((r) => (kind === 'check' ? r.command === 'check' : r.command !== 'check'));
     for (const engine of engines) {
       for (const ref of refs.filter((r) => r.engine === engine)) {
         const recording = this.load(ref);
-        const entry = recording?.entries.filter((e) => e.kind === kind && e.stepId === stepId && e.status === 'done').at(-1);
-        if (recording && entry) return { recording, entry };
+        if (!recording || !isOfRunbook(recording, runbookFile, this.stateDir)) continue;
+        const entry = recording.entries.filter((e) => e.kind === kind && e.stepId === stepId && e.status === 'done').at(-1);
+        if (entry) return { recording, entry };
       }
     }
     return undefined;

@@ -22,7 +22,8 @@ export interface Recording {
   /** The file name without `.json`: `<startedAt>-<command>-<engine>`; sorts by time. */
   id: string;
   command: RecordingCommand;
-  runbook: { title: string; file: string };
+  /** `place`: the runbook's path relative to the state dir, which runs of it share (absent in older recordings). */
+  runbook: { title: string; file: string; place?: string };
   engine: RecordedEngine;
   startedAt: string;
   updatedAt: string;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CliOptions } from '../cli/args.js';
 import { writeAtomically } from '../cli/state-dir.js';
 import { safeText } from '../format/safe-text.js';
-import { inspectRecording, listRecordings, skippedWarning, type RecordingRef } from '../record/store.js';
+import { inspectRecording, isOfRunbook, listRecordings, skippedWarning, type RecordingRef } from '../record/store.js';
 import type { Recording } from '../record/types.js';
 import { loadRunbookCached } from '../runbook/cache.js';
 import { UsageError } from '../runbook/errors.js';
@@ -18,7 +18,7 @@ export const RECENT_MS = 24 * 60 * 60_000;
  * steps among those started within a day of the newest (the newest on a tie) — so a show opened
  * and quit after one step does not hide the full run before it. Else the newest of any kind.
  */
-function mostComplete(refs: readonly RecordingRef[], warn: (line: string) => void): { ref: RecordingRef; recording: Recording; newest: { ref: RecordingRef; measured: number } } | undefined {
+function mostComplete(refs: readonly RecordingRef[], runbookFile: string, stateDir: string, warn: (line: string) => void): { ref: RecordingRef; recording: Recording; newest: { ref: RecordingRef; measured: number } } | undefined {
   const walks = refs
     .filter((r) => r.command === 'walk')
     .map((ref) => {
@@ -26,7 +26,7 @@ function mostComplete(refs: readonly RecordingRef[], warn: (line: string) => voi
       if ('problem' in inspected) warn(`warning: ${skippedWarning(ref.file, inspected.problem)}`);
       return { ref, recording: 'recording' in inspected ? inspected.recording : undefined };
     })
-    .filter((w): w is { ref: RecordingRef; recording: Recording } => w.recording !== undefined);
+    .filter((w): w is { ref: RecordingRef; recording: Recording } => w.recording !== undefined && isOfRunbook(w.recording, runbookFile, stateDir));
   const newest = walks[0];
   if (!newest) return undefined;
   const recent = walks.filter((w) => Date.parse(newest.recording.startedAt) - Date.parse(w.recording.startedAt) <= RECENT_MS);
@@ -40,10 +40,10 @@ function mostComplete(refs: readonly RecordingRef[], warn: (line: string) => voi
  * it: the most complete recent run of the show (`demo`), else the newest recording of any kind. A
  * recording that is not valid is skipped with a warning when none was named, and refused when it was.
  */
-export function pickRecording(stateDir: string, wanted?: string, warn: (line: string) => void = () => {}): { ref?: RecordingRef; recording: Recording; note?: string } {
+export function pickRecording(stateDir: string, runbookFile: string, wanted?: string, warn: (line: string) => void = () => {}): { ref?: RecordingRef; recording: Recording; note?: string } {
   const refs = listRecordings(stateDir);
   if (!wanted) {
-    const picked = mostComplete(refs, warn);
+    const picked = mostComplete(refs, runbookFile, stateDir, warn);
     if (picked) {
       const note =
         picked.ref.id === picked.newest.ref.id
@@ -66,7 +66,9 @@ export function pickRecording(stateDir: string, wanted?: string, warn: (line: st
   const candidates = wanted ? (exact.length ? exact : matches) : [...matches, ...refs.filter((r) => r.command !== 'walk')];
   for (const ref of candidates) {
     const inspected = inspectRecording(ref.file);
-    if ('recording' in inspected) return { ref, recording: inspected.recording };
+    // Unnamed, only a run of this runbook will do; a recording named on the command line is the one asked for.
+    if ('recording' in inspected && (wanted || isOfRunbook(inspected.recording, runbookFile, stateDir))) return { ref, recording: inspected.recording };
+    if ('recording' in inspected) continue;
     if (wanted) throw new UsageError(`${ref.file}: not a valid demo recording (${inspected.problem})`);
     warn(`warning: ${skippedWarning(ref.file, inspected.problem)}`);
   }
@@ -75,7 +77,7 @@ export function pickRecording(stateDir: string, wanted?: string, warn: (line: st
     wanted
       ? `no recording '${wanted}' in ${path.join(stateDir, 'recordings')}${known ? ` (newest: ${known})` : ''}`
       : refs.length > 0
-        ? `no valid recording in ${path.join(stateDir, 'recordings')}: run the show on the local or Snowflake engine again`
+        ? `no valid recording of ${runbookFile} in ${path.join(stateDir, 'recordings')}: run the show on the local or Snowflake engine (again), or name a recording`
         : `no recordings yet in ${path.join(stateDir, 'recordings')}: run the show on the local or Snowflake engine first`,
   );
 }
@@ -89,7 +91,7 @@ export async function reportCommand(
   const out = options.out;
   const file = out ? path.resolve(out) : undefined;
   if (file && out && isFolder(file)) throw new UsageError(`--out ${out}: that is a folder; give a file name, e.g. --out ${path.join(out, 'report.md')}`);
-  const { recording, note } = pickRecording(dir, options.positional, io.say);
+  const { recording, note } = pickRecording(dir, options.runbook, options.positional, io.say);
   if (note) io.say(note);
   const runbook = await loadRunbookCached(options.runbook, [recording.engine], path.join(dir, 'cache'));
   // Recordings come from other machines: nothing in one may act on the terminal or the reader's viewer.

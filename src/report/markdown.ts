@@ -1,6 +1,6 @@
 /**
  * The post-demo report, in the spirit of the seed document, from one recording: counts per layer
- * with the multiplier measured, the scaling time, query timings, data-quality results, backups,
+ * with the multiplier measured, the measured step times, query timings, data-quality results, backups,
  * the comparison, and how to restore. Only what the recording measured is stated; anything else
  * is left out or marked "not measured". Nothing here runs SQL.
  */
@@ -14,6 +14,7 @@ import { acceptedParams, recordedOrigin, recordedQueries } from '../record/repla
 import { RECORDED_ROWS } from '../record/store.js';
 import type { RecordedEntry, RecordedQuery, Recording } from '../record/types.js';
 import type { Runbook, Step } from '../runbook/model.js';
+import { changedObjects } from '../runbook/objects.js';
 import { renderRunbookText, renderText } from '../runbook/text.js';
 import { resolveParams } from '../runbook/params.js';
 
@@ -125,16 +126,16 @@ function countsSection(c: Context): string[] {
   return [...lines, ''];
 }
 
-function scalingSection(c: Context): string[] {
-  const rows = c.runbook.steps.flatMap((s) => s.comparison?.rows ?? []).filter((r) => r.measure === 'scale-time' && r.from);
+function stepTimesSection(c: Context): string[] {
+  const rows = c.runbook.steps.flatMap((s) => s.comparison?.rows ?? []).filter((r) => r.measure === 'step-time' && r.from);
   const ids = [...new Set(rows.map((r) => r.from!))];
   if (ids.length === 0) return [];
-  const lines = ['## Scaling time', ''];
+  const lines = ['## Step times', ''];
   for (const id of ids) {
     const entry = c.latest.get(`step:${id}`);
     const title = c.runbook.steps.find((s) => s.id === id)?.title ?? id;
     if (!entry) lines.push(`- '${title}' (${id}): ${NOT_MEASURED} (not run in this recording).`);
-    else if (entry.status !== 'done') lines.push(`- '${title}' (${id}): ${entry.status}${entry.error ? `: ${entry.error.message}` : ''}; no scaling time was measured.`);
+    else if (entry.status !== 'done') lines.push(`- '${title}' (${id}): ${entry.status}${entry.error ? `: ${entry.error.message}` : ''}; no time was measured.`);
     else {
       const size = entry.warehouseSize ? `; warehouse size ${entry.warehouseSize} (reported by Snowflake)` : '';
       lines.push(`- '${title}' (${id}): **${formatDuration(entry.elapsedMs)}** of statements as the engine timed them (${formatDuration(entry.wallMs)} on the wall clock${size}).`);
@@ -188,15 +189,36 @@ function qualitySection(c: Context): string[] {
   return [...lines, ''];
 }
 
-/** Rows naming *_ORIGINAL or *_BACKUP objects, wherever the recording measured them. */
+/**
+ * The backups: what the show's steps (restore aside) create as clones, read from their SQL as the
+ * recording's engine ran it. Names are compared by their last part, as results show them.
+ */
+function backupNames(c: Context): Set<string> {
+  const names = new Set<string>();
+  const params = resolveParams(c.runbook.params, c.recording.engine, acceptedParams(c.runbook, c.recording.params));
+  const dialect = c.recording.engine === 'local' ? 'duckdb' : 'snowflake';
+  for (const step of c.runbook.steps.filter((s) => s.destructive)) {
+    try {
+      for (const statement of prepareStep(step, c.recording.engine, params)) {
+        for (const object of changedObjects(statement.sql, dialect).objects) if (object.cloneOf) names.add(object.name.split('.').pop()!.toUpperCase());
+      }
+    } catch {
+      // SQL that does not render with these params names no backup
+    }
+  }
+  return names;
+}
+
+/** The backups the show makes, with the row counts the recording measured for them, wherever it did. */
 function backupsSection(c: Context): string[] {
+  const backups = backupNames(c);
   const found = new Map<string, { count: Cell; step: string }>();
   for (const { step, entry } of c.entries) {
     for (const q of entry.queries) {
-      const n = numberColumn(q.columns);
-      if (q.columns[n]?.type !== 'number') continue;
+      const n = q.columns.findIndex((col) => col.type === 'number' && /COUNT|^ROWS$/i.test(col.name));
+      if (n < 0) continue;
       for (const row of q.rows) {
-        const name = row.find((v, i) => i !== n && typeof v === 'string' && /_(ORIGINAL|BACKUP)$/i.test(v));
+        const name = row.find((v, i) => i !== n && typeof v === 'string' && backups.has(v.toUpperCase()));
         if (typeof name === 'string') found.set(name, { count: row[n] ?? null, step: step.title });
       }
     }
@@ -354,7 +376,7 @@ export function renderReport(recording: Recording, loaded: Runbook): string {
     '',
     ...(recording.command === 'check' ? checklistSection(c) : []),
     ...countsSection(c),
-    ...(recording.command === 'check' ? [] : scalingSection(c)),
+    ...(recording.command === 'check' ? [] : stepTimesSection(c)),
     ...timingsSection(c),
     ...qualitySection(c),
     ...backupsSection(c),

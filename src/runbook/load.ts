@@ -9,9 +9,9 @@ import type { z } from 'zod';
 import type { Column, ColumnType, EngineKind, MockResult } from '../engine/types.js';
 import { parseDuration } from '../format/duration.js';
 import { formatPath, RunbookError, type Issue } from './errors.js';
-import type { Query, Runbook, SqlText, Step, Talk } from './model.js';
+import type { Layer, Query, Runbook, SqlText, Step, Talk } from './model.js';
 import { checkParamValue, resolveParams } from './params.js';
-import { ENGINE_NAMES, runbookSchema, type Expectation, type ParamSpec, type RawCheck, type RawStep } from './schema.js';
+import { ENGINE_NAMES, runbookSchema, type Expectation, type ParamSpec, type RawCheck, type RawLayer, type RawStep } from './schema.js';
 import { expressionProblems, isExpression } from './expressions.js';
 import { renderTemplate } from './sql.js';
 import { textProblems } from './text.js';
@@ -94,6 +94,10 @@ function toMock(raw: NonNullable<RawStep['mock']>): MockResult {
     rowCount: raw.row_count ?? raw.rows.length,
     durationMs: parseDuration(raw.duration) ?? 0,
   };
+}
+
+function toLayer(raw: RawLayer): Layer {
+  return { name: raw.layer, objects: raw.objects, color: raw.color, arrow: toTalk(raw.arrow ?? []) };
 }
 
 function toTalk(lines: RawStep['talk']): Talk[] {
@@ -249,6 +253,9 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
     if (display === 'comparison' && !rawStep.comparison) {
       issues.push(at.issue(where, "display: comparison needs a 'comparison' table", 'display'));
     }
+    if (display === 'architecture' && !raw.layers) {
+      issues.push(at.issue(where, "display: architecture draws the runbook's 'layers': add a top-level 'layers:' list (see the README)", 'display'));
+    }
 
     // The lint: a step that is not marked destructive may only read; its cleanup (which runs
     // without asking) may also size a warehouse. Decided positively, for both engines' SQL.
@@ -296,6 +303,9 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
     }
   };
   checkText(raw.title, ['title']);
+  raw.layers?.forEach((layer, i) =>
+    layer.arrow?.forEach((line, j) => checkText(typeof line === 'string' ? line : line.say, typeof line === 'string' ? ['layers', i, 'arrow', j] : ['layers', i, 'arrow', j, 'say'])),
+  );
   const stepTexts = (step: RawStep | RawCheck, where: PathKey[]) => {
     checkText(step.title, [...where, 'title']);
     step.talk.forEach((t, i) => checkText(typeof t === 'string' ? t : 'say' in t ? t.say : t.pause, typeof t === 'string' ? [...where, 'talk', i] : [...where, 'talk', i, 'say' in t ? 'say' : 'pause']));
@@ -359,8 +369,10 @@ export function loadRunbook(file: string, options: LoadOptions = {}): Runbook {
       lostAfterMs: parseDuration(raw.snowflake.lost_after),
       resultTimeoutMs: parseDuration(raw.snowflake.result_timeout),
     },
+    local: raw.local && { memoryLimit: raw.local.memory_limit, threads: raw.local.threads },
     params: raw.params,
     mayChange: raw.may_change,
+    layers: (raw.layers ?? []).map(toLayer),
     steps,
     restore,
     checklist,

@@ -1,4 +1,5 @@
 /** The runbook as the rest of the program sees it: validated, normalized, SQL files read. */
+import path from 'node:path';
 import type { EngineKind, MockResult } from '../engine/types.js';
 import type { Comparison, Display, Expectation, ParamSpec } from './schema.js';
 import type { StatementClass } from './classify.js';
@@ -55,6 +56,23 @@ export interface SnowflakeLimits {
   resultTimeoutMs?: number;
 }
 
+/** A layer of the data (`layers:`): what `display: architecture` draws, and the colour of its layer counts. */
+export interface Layer {
+  name: string;
+  objects: string[];
+  /** A terminal colour name (see schema.ts). */
+  color?: string;
+  /** The words on the arrow down to the next layer, each possibly limited to engines. */
+  arrow: Talk[];
+}
+
+/** The local engine's share of the machine (runbook `local:`, each overridden by a CLI flag); unset: the defaults. */
+export interface LocalResources {
+  /** DuckDB's memory_limit as written: "2GB", "512MiB", or "25%" of this machine's memory. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
 export interface Runbook {
   /** Path as given, and the folder SQL paths are relative to. */
   file: string;
@@ -64,14 +82,22 @@ export interface Runbook {
   durationMs?: number;
   connection?: string;
   snowflake?: SnowflakeLimits;
+  local?: LocalResources;
   params: Record<string, ParamSpec>;
   /** Names or patterns of the objects its SQL may change (`may_change`); undefined: not declared. */
   mayChange?: string[];
+  /** Top to bottom; empty when the runbook declares none. */
+  layers: Layer[];
   steps: Step[];
   restore: Step;
   checklist: Step[];
   /** Run after a failed or cancelled step and when the show ends (see core/teardown.ts). */
   teardown?: Query;
+}
+
+/** The runbook file's absolute path (`file` is as given, relative to the working directory). */
+export function runbookPath(runbook: Pick<Runbook, 'dir' | 'file'>): string {
+  return path.join(runbook.dir, path.basename(runbook.file));
 }
 
 /** The SQL a step runs on an engine: its DuckDB twin on the local engine when there is one. */

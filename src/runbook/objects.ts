@@ -13,6 +13,8 @@ export interface ObjectChange {
   name: string;
   /** What happens to it: "replace", "create if missing", "delete rows", "rename to", … */
   action: string;
+  /** Set when it is created as a clone (CREATE … CLONE source): the source, as the engine resolves it. */
+  cloneOf?: string;
 }
 
 export interface StatementChanges {
@@ -154,7 +156,10 @@ function changesOf(tokens: readonly Token[], dialect: SqlDialect, depth: number)
       const kind = readKind(r);
       if (!kind) return unknown('CREATE of something that cannot be read');
       if (r.accept('IF', 'NOT', 'EXISTS')) action = 'create if missing';
-      return one(kind, action);
+      const created = one(kind, action);
+      const source = r.accept('CLONE') ? r.name() : undefined;
+      if (source && created.objects[0]) created.objects[0].cloneOf = source;
+      return created;
     }
     case 'DROP':
     case 'UNDROP': {

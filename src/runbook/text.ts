@@ -6,7 +6,7 @@
  *   {{ multiplier }}                     a param (integers with separators: 1,000)
  *   {{ 100000 * multiplier }}            a product of integers and integer params: 1,000,000
  *   {{ 100000 * multiplier | short }}    1M        (`| words`: "1 million"; `| count`: the default)
- *   {{ elapsed(scale-1000x) }}           that step's time measured in this run, or "(not measured yet)"
+ *   {{ elapsed(build) }}                 that step's time measured in this run, or "(not measured yet)"
  *   {{ demo(restore) }}                  the command that works here: "demo restore --engine local"
  *   {{ connection }}                     the Snowflake connection in use and its file (unless a param has that name)
  *
@@ -37,7 +37,7 @@ function parse(body: string, specs?: Readonly<Record<string, unknown>>): Placeho
   const call = /^(elapsed|demo)\s*\(\s*([^)]*?)\s*\)$/.exec(body);
   if (call) {
     const [, fn, arg = ''] = call;
-    if (fn === 'elapsed') return STEP_ID.test(arg) ? { kind: 'elapsed', stepId: arg } : { error: `elapsed() takes a step id, e.g. elapsed(scale-1000x)` };
+    if (fn === 'elapsed') return STEP_ID.test(arg) ? { kind: 'elapsed', stepId: arg } : { error: 'elapsed() takes a step id, e.g. elapsed(build)' };
     return /^[a-z][a-z -]*$|^$/.test(arg) ? { kind: 'demo', args: arg.replace(/\s+/g, ' ') } : { error: 'demo() takes a command and plain flags, e.g. demo(restore)' };
   }
   const [expr = '', format, ...extra] = body.split('|').map((p) => p.trim());
@@ -178,6 +178,7 @@ export function renderRunbookText(runbook: Runbook, ctx: TextContext): Runbook {
   return {
     ...runbook,
     title: renderText(runbook.title, ctx),
+    layers: runbook.layers.map((layer) => ({ ...layer, arrow: talkFor(layer.arrow, ctx.engine, ctx.speaksFor).map((t) => ({ ...t, text: renderText(t.text, ctx) })) })),
     steps: runbook.steps.map((s) => renderStepText(s, ctx)),
     restore: renderStepText(runbook.restore, ctx),
     checklist: runbook.checklist.map((s) => renderStepText(s, ctx)),

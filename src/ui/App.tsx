@@ -22,7 +22,8 @@ import { Overlay, overlaySummary, type OverlayState, type ScrollLimits } from '.
 import { architectureLines, layerRows, resultLines, type Line } from './components/ResultLines.js';
 import { StatusLine } from './components/StatusLine.js';
 import { StepHeading, talkLines } from './components/StepHeading.js';
-import { ClockProvider, spinnerFrame, useNow } from './hooks/clock.js';
+import { ClockProvider, useNow } from './hooks/clock.js';
+import { SPIN, spun } from './components/Spinner.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { stepLabel } from './show.js';
 import { actionFor, CONFIRM_KEYS, CTRL_C_WINDOW_MS, eachKey, firstKey, GLOBAL_KEYS, LIST_KEYS, OVERLAY_KEYS, SHOW_KEYS, type Action } from './keymap.js';
@@ -135,7 +136,7 @@ function RunningLine({ run, width }: { run: StepRun; width: number }) {
   const cancelling = run.cancelRequested ? ' · cancelling' : '';
   return (
     <Text color={color('accent')} wrap="truncate">
-      {clip(`${spinnerFrame(now)} running${statement}${state}${cancelling} · ${formatDuration(now - (run.startedAt ?? now))}`, width)}
+      {spun(clip(`${SPIN} running${statement}${state}${cancelling} · ${formatDuration(now - (run.startedAt ?? now))}`, width))}
     </Text>
   );
 }
@@ -151,7 +152,7 @@ interface BodyOptions {
 /** The body of a step: its result (or the recorded fallback, clearly marked), errors and notes. */
 function bodyLines(runbook: Runbook, session: ShowSession, step: Step, state: WalkState, options: BodyOptions): Line[] {
   const { width } = options;
-  const resultOptions = { allRows: options.allRows, hints: !options.audience };
+  const resultOptions = { allRows: options.allRows, hints: !options.audience, layers: runbook.layers };
   const run = runOf(state, step.id);
   if (step.display === 'comparison' && step.comparison) {
     const outcomes = Object.fromEntries(Object.entries(state.runs).map(([id, r]) => [id, r.outcome]));
@@ -183,7 +184,7 @@ function bodyLines(runbook: Runbook, session: ShowSession, step: Step, state: Wa
   }
   if (step.display === 'architecture') {
     const counts = latestCounts(runbook, state, step.id);
-    lines.push(...architectureLines(counts.outcome, width, counts.origin, session.engine.kind));
+    lines.push(...architectureLines(counts.outcome, width, runbook.layers, counts.origin));
   } else {
     const prov = provenance(run, width);
     if (prov) lines.push(prov);

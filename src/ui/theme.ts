@@ -14,9 +14,6 @@ const palette = {
   claim: 'gray',
   measured: 'greenBright',
   bar: 'cyan',
-  bronze: 'yellow',
-  silver: 'white',
-  gold: 'yellowBright',
   sqlKeyword: 'cyanBright',
   sqlString: 'green',
   sqlNumber: 'magentaBright',
@@ -29,6 +26,11 @@ export type ThemeColor = keyof typeof palette;
 /** The colour for a role, or undefined (terminal default) under NO_COLOR. */
 export function color(role: ThemeColor): string | undefined {
   return noColor ? undefined : palette[role];
+}
+
+/** A colour the runbook names (a layer's), or undefined under NO_COLOR or when it names none. */
+export function namedColor(name: string | undefined): string | undefined {
+  return noColor ? undefined : name;
 }
 
 /** The engine badge must be impossible to mistake: live is red on white, rehearsal magenta. */

@@ -30,6 +30,7 @@ export async function runTui(options: {
     stateDir: options.stateDir,
     speed: options.options.speed,
     limits: options.options.limits,
+    local: options.options.local,
   });
   const session = new ShowSession(engine, options.params, { runbook: options.runbook, stateDir: options.stateDir });
   // On a live engine the header shows the connection being made before the first step is run.

@@ -140,7 +140,7 @@ restore: { id: restore, title: Restore, destructive: true, changes: [Empties the
     const dir = scratch({ 'runbook.yml': SHOW });
     const { code, stdout, state } = demo(['--engine', 'local', '--yes', '--param', 'db=PROD_DB', '--allow-object', 'PROD_DB*'], { cwd: dir });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/All 1 steps done/);
+    expect(stdout).toMatch(/The step is done\./);
     expect(existsSync(path.join(state, 'local.PROD_DB.duckdb'))).toBe(true);
   });
 

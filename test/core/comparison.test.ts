@@ -13,7 +13,7 @@ const comparison: Comparison = {
   claims_at: { multiplier: 1000 },
   scale: '{{ 100000 * multiplier }} patients',
   rows: [
-    { feature: 'Load time', measure: 'scale-time', from: 'scale', work: '600000 * multiplier', others: { Fabric: { value: '4-6 hours', source: 'seed document' } } },
+    { feature: 'Load time', measure: 'step-time', from: 'scale', work: '600000 * multiplier', others: { Fabric: { value: '4-6 hours', source: 'seed document' } } },
     { feature: 'Query performance', measure: 'median-benchmark', from: 'bench', others: { Fabric: { value: 'Minutes' } } },
     { feature: 'Compute', measure: 'credits-estimate', from: 'scale', others: { Fabric: { value: 'n/a' } } },
   ],

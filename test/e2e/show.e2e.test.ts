@@ -96,7 +96,7 @@ describe('demo --rehearse in a terminal', () => {
       await show.waitForText('restore will:');
       await show.press('y');
       await show.waitForText('Restored and verified', 20_000);
-      await show.waitForText('Verified counts:');
+      await show.waitForText('Verified:');
       await show.press(KEY.escape);
 
       await show.press('q');

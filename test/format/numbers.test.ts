@@ -24,6 +24,12 @@ describe('formatting for the back of the room', () => {
   it('formats cells by column: money in pounds, NULL visible', () => {
     expect(formatCell(1234.5, 'LIFETIME_VALUE_GBP')).toBe('£1,234.50');
     expect(formatCell(1234, 'ROW_COUNT')).toBe('1,234');
+    expect(formatCell(1234, 'GBP')).toBe('£1,234.00');
+    expect(formatCell(1234, 'PACK_PRICE_GBP')).toBe('£1,234.00');
+    // Only the currency says money: pence, or a count of rows with a negative price, are not pounds.
+    expect(formatCell(4530, 'PRICES_PENCE')).toBe('4,530');
+    expect(formatCell(5300, 'NEGATIVE_PRICE')).toBe('5,300');
+    expect(formatCell(12, 'COST_CENTRE')).toBe('12');
     expect(formatCell(null)).toBe('NULL');
   });
 

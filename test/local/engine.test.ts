@@ -81,7 +81,7 @@ describe('the local engine', () => {
     const error = await query(engine, 'SELECT * FROM NOWHERE_DB.RAW_DATA.RAW_PATIENTS').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineError);
     expect((error as EngineError).message).toMatch(/NOWHERE_DB/);
-    expect((error as EngineError).hint).toMatch(/build the pipeline/);
+    expect((error as EngineError).hint).toMatch(/run the step that creates it on the local engine first/);
   });
 
   it('makes each Snowflake database an attached file, so three-part names work, also after a restart', async () => {

@@ -5,11 +5,11 @@
  * is not); `demo report` of the run states its measured numbers.
  */
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatDuration } from '../../src/format/numbers.js';
-import { listRecordings, readRecording } from '../../src/record/store.js';
+import { listRecordings, readRecording, runbookPlace } from '../../src/record/store.js';
 import type { Recording } from '../../src/record/types.js';
 import { openEngine, RUNBOOK_FILE, Show, tempDir } from '../local/helpers.js';
 
@@ -26,10 +26,10 @@ interface Run {
   ms: number;
 }
 
-function demo(args: string[]): Promise<Run> {
+function demo(args: string[], stateDir = state.dir): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, CI: 'true', DEMO_STATE_DIR: state.dir }, maxBuffer: 1 << 24 }, (error, stdout, stderr) =>
+    execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, CI: 'true', DEMO_STATE_DIR: stateDir }, maxBuffer: 1 << 24 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr, ms: performance.now() - started }),
     );
   });
@@ -112,7 +112,15 @@ describe('a local run, recorded and replayed', () => {
       const refresh = path.join(copy.dir, 'sql/maintenance/refresh_dynamic_tables.sql');
       expect(existsSync(path.join(copy.dir, 'sql/duckdb/maintenance/refresh_dynamic_tables.sql'))).toBe(true);
       writeFileSync(refresh, `-- reworded\n${readFileSync(refresh, 'utf8')}`);
-      const rehearsal = await demo(['--rehearse', '--speed', '100', '--runbook', path.join(copy.dir, 'runbook.yml')]);
+      // The copy stands for the runbook edited where it is: its recordings say they are of the copy.
+      const copyState = path.join(copy.dir, '.demo');
+      for (const ref of listRecordings(state.dir)) {
+        const recorded = JSON.parse(readFileSync(ref.file, 'utf8')) as Recording;
+        recorded.runbook.place = runbookPlace(copyState, path.join(copy.dir, 'runbook.yml'));
+        mkdirSync(path.join(copyState, 'recordings'), { recursive: true });
+        writeFileSync(path.join(copyState, 'recordings', path.basename(ref.file)), JSON.stringify(recorded));
+      }
+      const rehearsal = await demo(['--rehearse', '--speed', '100', '--runbook', path.join(copy.dir, 'runbook.yml')], copyState);
       const stale = rehearsal.stdout
         .split(/\n(?=── )/)
         .filter((block) => /stale: this step's SQL changed since it was recorded/.test(block))

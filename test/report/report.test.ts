@@ -78,14 +78,22 @@ describe('demo report', () => {
 
   it('without an argument picks the most complete recent run, and says why it is not the newest', () => {
     const dir = stateWith(full, nearlyEmpty);
-    const picked = pickRecording(dir);
+    const picked = pickRecording(dir, 'runbook.yml');
     expect(picked.recording.id).toBe(full.id);
     expect(picked.note).toContain(`the newest, ${nearlyEmpty.id}, measured 1`);
     // A run from days before is not recent: the newest wins then.
     const old = { ...full, id: '2026-11-10T14-00-00.000Z-walk-local', startedAt: '2026-11-10T14:00:00.000Z' };
-    expect(pickRecording(stateWith(old, nearlyEmpty)).recording.id).toBe(nearlyEmpty.id);
+    expect(pickRecording(stateWith(old, nearlyEmpty), 'runbook.yml').recording.id).toBe(nearlyEmpty.id);
     // Asked for by id, that one.
-    expect(pickRecording(dir, nearlyEmpty.id.slice(0, 16)).recording.id).toBe(nearlyEmpty.id);
+    expect(pickRecording(dir, 'runbook.yml', nearlyEmpty.id.slice(0, 16)).recording.id).toBe(nearlyEmpty.id);
+  });
+
+  it("reports only runs of this runbook: another show's newer, fuller run in the same state dir is not this one's", () => {
+    const other = { ...full, id: '2026-11-20T17-00-00.000Z-walk-local', startedAt: '2026-11-20T17:00:00.000Z', runbook: { title: 'Coffee', file: 'examples/coffee-shop/runbook.yml' } };
+    const dir = stateWith(other, nearlyEmpty);
+    expect(pickRecording(dir, 'runbook.yml').recording.id).toBe(nearlyEmpty.id);
+    expect(pickRecording(dir, 'examples/coffee-shop/runbook.yml').recording.id).toBe(other.id);
+    expect(() => pickRecording(stateWith(other), 'runbook.yml')).toThrow(/no valid recording of runbook\.yml/);
   });
 
   it("keeps a step's successful measurement when a later re-run was cancelled, and counts steps as the show does", () => {

@@ -109,7 +109,7 @@ describe('objects a statement changes', () => {
 
   it('reads the target of each kind of statement, qualified names upper-cased as the engine resolves them', () => {
     expect(objects('CREATE OR REPLACE TABLE prod.raw.t AS SELECT 1').objects).toEqual([{ kind: 'table', name: 'PROD.RAW.T', action: 'replace' }]);
-    expect(objects('CREATE OR REPLACE DATABASE X_BACKUP CLONE X').objects).toEqual([{ kind: 'database', name: 'X_BACKUP', action: 'replace' }]);
+    expect(objects('CREATE OR REPLACE DATABASE X_BACKUP CLONE X').objects).toEqual([{ kind: 'database', name: 'X_BACKUP', action: 'replace', cloneOf: 'X' }]);
     expect(objects('create dynamic table if not exists "Mixed".s.t target_lag = \'1 minute\' as select 1').objects).toEqual([
       { kind: 'dynamic table', name: 'Mixed.S.T', action: 'create if missing' },
     ]);
@@ -123,7 +123,7 @@ describe('objects a statement changes', () => {
 
   it('reads inside an EXECUTE IMMEDIATE block, and says so when the targets cannot be read', () => {
     const block = "EXECUTE IMMEDIATE $$\nDECLARE n INTEGER;\nBEGIN\n  SELECT COUNT(*) INTO :n FROM d.s.t;\n  IF (n < 1) THEN\n    CREATE TABLE IF NOT EXISTS d.s.o CLONE d.s.t;\n  END IF;\n  RETURN 'done';\nEND;\n$$";
-    expect(objects(block).objects).toEqual([{ kind: 'table', name: 'D.S.O', action: 'create if missing' }]);
+    expect(objects(block).objects).toEqual([{ kind: 'table', name: 'D.S.O', action: 'create if missing', cloneOf: 'D.S.T' }]);
     expect(objects("EXECUTE IMMEDIATE 'DROP TABLE ' || :name").unknown).toMatch(/built at run time/);
     expect(objects('CALL cleanup_everything()').unknown).toMatch(/CALL CLEANUP_EVERYTHING: a procedure/);
   });

@@ -103,7 +103,7 @@ describe('text placeholders', () => {
       scale: "{{ 100 * multiplier }} patients"
       rows:
         - feature: Load time
-          measure: scale-time
+          measure: step-time
           from: missing-step
           work: "600 * multiplier * db"
           others: { Other: { value: "4-6 hours" } }

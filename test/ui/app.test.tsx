@@ -246,7 +246,7 @@ const GLOBAL: Partial<Record<Action, Scenario>> = {
     expect(frame).toContain("'Scale the data a thousand times over' is still running (statement 1/1)");
     await press(app, 'y');
     frame = await frameWhere(app, has('✓ Restored and verified'));
-    expect(frame).toMatch(/Verified counts:[^\n]*\n[^\n]*BRONZE RAW_PATIENTS\s+1,000 \(1K\)\s+█+ ✓/);
+    expect(frame).toMatch(/Verified:[^\n]*\n[^\n]*BRONZE RAW_PATIENTS\s+1,000 \(1K\)\s+█+ ✓/);
     expect(frame).toMatch(/✓ 1\/3 CREATE OR REPLACE TABLE T CLONE T_ORIGINAL/);
     await frameWhere(app, has('3. Scale', '– cancelled'));
   },

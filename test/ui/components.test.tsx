@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { Text } from 'ink';
 import { render } from 'ink-testing-library';
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { Header } from '../../src/ui/components/Header.js';
 import { tableLines } from '../../src/ui/components/ResultLines.js';
 import { segmentsOf, loadHighlighter } from '../../src/ui/components/SqlLines.js';
 import { progressText, StatusLine } from '../../src/ui/components/StatusLine.js';
+import { SPIN, spun } from '../../src/ui/components/Spinner.js';
 import { StepHeading, stepTimer, timerColor } from '../../src/ui/components/StepHeading.js';
 import { ClockProvider } from '../../src/ui/hooks/clock.js';
 import type { ShowInfo } from '../../src/ui/show.js';
@@ -159,7 +161,7 @@ describe('tables', () => {
 });
 
 describe('the comparison', () => {
-  const row = { feature: 'Load time', measure: 'scale-time' as const, from: 'scale', others: {} };
+  const row = { feature: 'Load time', measure: 'step-time' as const, from: 'scale', others: {} };
   const outcome = (status: StepOutcome['status'], elapsedMs: number): StepOutcome => ({
     status,
     elapsedMs,
@@ -172,7 +174,7 @@ describe('the comparison', () => {
     expect(oursCell(row, { scale: outcome('failed', 5) }, {})).toMatchObject({ kind: 'missing' });
     expect(oursCell(row, { scale: { ...outcome('skipped', 0), queries: [] } }, {})).toEqual({ text: 'not measured on this engine', kind: 'missing' });
     expect(oursCell(row, { scale: outcome('done', 1_182_000) }, {})).toEqual({ text: '19 m 42 s', kind: 'measured', source: 'LIVE', ms: 1_182_000, origin: { engine: 'snowflake' } });
-    expect(oursCell({ ...row, measure: 'credits-estimate' }, { scale: outcome('done', 1_800_000) }, { scale_size: 'LARGE' })).toMatchObject({
+    expect(oursCell({ ...row, measure: 'credits-estimate', warehouse_size: '{{ scale_size }}' }, { scale: outcome('done', 1_800_000) }, { scale_size: 'LARGE' })).toMatchObject({
       kind: 'estimate',
       text: '≈ 4.00 credits (estimate: LARGE × 30 m)',
     });
@@ -199,6 +201,23 @@ describe('SQL highlighting', () => {
     expect(roleOf('lines */')).toBe('sqlComment');
     expect(roleOf('-- done')).toBe('sqlComment');
     expect(segmentsOf({ type: 'root', children: [{ type: 'text', value: 'a\n\nb' }] })).toEqual([[{ text: 'a', role: undefined }], [], [{ text: 'b', role: undefined }]]);
+  });
+});
+
+describe('the spinner', () => {
+  it("is ink-spinner's dots, one cell where the line marks it, and animates on its own (CI=true too)", async () => {
+    const app = render(<Text>{spun(`  ${SPIN} running`)}</Text>);
+    mounted.push(app);
+    const seen = new Set<string>();
+    for (let i = 0; i < 12 && seen.size < 3; i++) {
+      const frame = app.lastFrame() ?? '';
+      expect(frame).toMatch(/^ {2}[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] running$/);
+      seen.add(frame);
+      await new Promise((r) => setTimeout(r, 90));
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(3);
+    // A line without the mark is drawn as it is.
+    expect(spun('no spinner here')).toBe('no spinner here');
   });
 });
 

@@ -52,6 +52,10 @@ duration: 10m
 params:
   multiplier: { type: integer, default: 10 }
   scale_size: { type: enum, values: [MEDIUM, LARGE], default: LARGE }
+layers:
+  - { layer: BRONZE, color: yellow, objects: [RAW_PATIENTS, RAW_PRESCRIPTIONS], arrow: [{ say: "dynamic tables (TARGET_LAG 1 minute)", engines: [snowflake] }, { say: "tables rebuilt on refresh", engines: [local] }] }
+  - { layer: SILVER, objects: [PATIENTS, PRESCRIPTIONS], arrow: ["views"] }
+  - { layer: GOLD, color: yellowBright, objects: [V_PATIENT_360] }
 steps:
   - id: counts
     title: Counts per layer
@@ -111,7 +115,7 @@ ${extraRows}
       competitors: [Fabric, Traditional DB]
       rows:
         - feature: Load time
-          measure: scale-time
+          measure: step-time
           from: scale
           others:
             Fabric: { value: "4-6 hours", source: "vendor estimate" }

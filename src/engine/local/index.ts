@@ -21,6 +21,8 @@ import type { EngineOptions } from '../create.js';
 import { assertAllowed } from '../guard.js';
 import { CancelledError, EngineError, type Cell, type Column, type Engine, type RunOptions, type StatementRequest, type StatementResult } from '../types.js';
 import { macroFor, NOTICE, translate, type Action } from './dialect.js';
+import { resolveResources } from './resources.js';
+import { privateDir } from '../../cli/state-dir.js';
 import { columnType, toCell } from './values.js';
 
 export const LOCAL_DB_ENV = 'DEMO_LOCAL_DB';
@@ -31,7 +33,8 @@ export function localDatabasePath(stateDir: string, env: NodeJS.ProcessEnv = pro
 }
 
 export async function createLocalEngine(options: EngineOptions): Promise<Engine> {
-  return new LocalEngine({ file: localDatabasePath(options.stateDir) });
+  const { memoryMb, threads } = resolveResources(options.runbook.local, options.local);
+  return new LocalEngine({ file: localDatabasePath(options.stateDir), threads, memoryMb, spillDir: path.join(options.stateDir, 'tmp') });
 }
 
 type Outcome = Omit<StatementResult, 'elapsedMs' | 'source'>;
@@ -101,7 +104,7 @@ function toEngineError(error: unknown): EngineError {
   const missing = (kind === 'Catalog' || kind === 'Binder') && /does not exist/.test(message);
   return new EngineError(message, {
     code: kind ? kind.toUpperCase().replace(/ /g, '_') : undefined,
-    hint: missing ? 'the local database does not have this yet: build the pipeline on the local engine first' : undefined,
+    hint: missing ? 'the local database does not have this yet: run the step that creates it on the local engine first' : undefined,
     cause: error,
   });
 }
@@ -110,6 +113,10 @@ export class LocalEngine implements Engine {
   readonly kind = 'local' as const;
   private readonly file: string;
   private readonly threads: number;
+  /** DuckDB's memory_limit in MB; undefined: DuckDB's own default (80% of the memory). */
+  private readonly memoryMb?: number;
+  /** Where DuckDB spills what does not fit in memory_limit; undefined: DuckDB's default, beside the file. */
+  private readonly spillDir?: string;
   private instance?: DuckDBInstance;
   private connection?: DuckDBConnection;
   private mainCatalog = '';
@@ -119,9 +126,11 @@ export class LocalEngine implements Engine {
   /** The process's file-creation mask before this engine made its files owner-only. */
   private savedUmask?: number;
 
-  constructor(options: { file: string; threads?: number }) {
+  constructor(options: { file: string; threads?: number; memoryMb?: number; spillDir?: string }) {
     this.file = path.resolve(options.file);
     this.threads = options.threads ?? availableParallelism();
+    this.memoryMb = options.memoryMb;
+    this.spillDir = options.spillDir && path.resolve(options.spillDir);
   }
 
   async connect(signal: AbortSignal): Promise<void> {
@@ -146,9 +155,13 @@ export class LocalEngine implements Engine {
     try {
       // Insertion order is what makes CREATE TABLE AS single-threaded at the sink; nothing here
       // relies on it (every query that shows rows in an order says ORDER BY).
+      // Spilled data is the show's data: owner-only, like the rest of the state dir.
+      if (this.spillDir) privateDir(this.spillDir);
       this.instance = await DuckDBInstance.create(this.file, {
         threads: String(this.threads),
         preserve_insertion_order: 'false',
+        ...(this.memoryMb !== undefined ? { memory_limit: `${this.memoryMb}MiB` } : {}),
+        ...(this.spillDir ? { temp_directory: this.spillDir } : {}),
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -232,7 +245,7 @@ export class LocalEngine implements Engine {
           tables.add(action.name.toUpperCase());
         } else if ((action.kind === 'refresh-dynamic-table' || action.kind === 'dynamic-table-state') && !dynamic.has(action.name.toUpperCase())) {
           problems.push(
-            `${action.name} is not a dynamic table on the local engine: its definition is kept in ${path.basename(this.file)}, which does not have it (was it deleted or replaced?); run the step that creates it (build-pipeline) again${where(statement)}`,
+            `${action.name} is not a dynamic table on the local engine: its definition is kept in ${path.basename(this.file)}, which does not have it (was it deleted or replaced?); run the step that creates it again${where(statement)}`,
           );
         } else if (action.kind === 'clone-table') {
           const source = action.source.toUpperCase();
@@ -400,7 +413,7 @@ export class LocalEngine implements Engine {
     const query = await this.definition(name);
     if (query === undefined) {
       throw new EngineError(`${name} is not a dynamic table on the local engine`, {
-        hint: 'create it with CREATE DYNAMIC TABLE first (the SILVER step of build-pipeline)',
+        hint: 'create it with CREATE DYNAMIC TABLE first (run the step that does)',
       });
     }
     const rows = await this.rebuild(name, 'CREATE OR REPLACE TABLE', query, options);
@@ -411,7 +424,7 @@ export class LocalEngine implements Engine {
   private async setDynamicTableState(name: string, state: 'SUSPENDED' | 'ACTIVE'): Promise<Outcome> {
     if ((await this.definition(name)) === undefined) {
       throw new EngineError(`Dynamic table '${name}' does not exist or not authorized.`, {
-        hint: 'create it with CREATE DYNAMIC TABLE first (the SILVER step of build-pipeline)',
+        hint: 'create it with CREATE DYNAMIC TABLE first (run the step that does)',
       });
     }
     await this.connection!.run(`UPDATE ${this.definitions()} SET scheduling_state = $1 WHERE name = $2`, [state, name]);

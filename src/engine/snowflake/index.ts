@@ -91,6 +91,8 @@ const MAX_QUERY_TAG = 2000;
 const NO_DATA_GRACE_MS = 10_000;
 /** How long after a statement finished its result may be late before it is asked for again. */
 const ASK_AGAIN_MS = 5_000;
+/** After a request for a result failed on the network, how long before asking again. */
+const RESULT_RETRY_MS = 1_000;
 /** Asked once a connection is made: a login proves the password, a statement answered proves the rest. */
 const IDENTITY_SQL = 'SELECT CURRENT_ROLE() AS ROLE_NAME, CURRENT_WAREHOUSE() AS WAREHOUSE_NAME';
 const IDENTITY_TIMEOUT_MS = 60_000;
@@ -450,7 +452,17 @@ export class SnowflakeEngine implements Engine {
       try {
         fetched = await guard.wait(
           new Promise<RowStatement>((resolve, reject) => {
-            const ask = () => void this.track(this.fetch(conn, id, (s) => (statement = s))).then(resolve, reject);
+            // A request for the result that fails on the network says nothing about the statement,
+            // which may still be running there: ask again shortly, and let the status polls (lost
+            // after `lost_after` unanswered) or the result limit decide, not the driver's retries.
+            const ask = (): void => {
+              if (guard.fired) return;
+              void this.track(this.fetch(conn, id, (s) => (statement = s))).then(resolve, (error: unknown) => {
+                if (!isNetworkFailure(error) || guard.fired) return reject(error);
+                guard.problem = briefly(error);
+                setTimeout(ask, RESULT_RETRY_MS).unref();
+              });
+            };
             ask();
             stopWatching = this.watch(conn, id, guard, options, ask);
           }),

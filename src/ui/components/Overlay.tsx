@@ -13,7 +13,8 @@ import { ENGINE_BADGES, type EngineKind } from '../../engine/types.js';
 import { formatDuration, formatTimeOfDay } from '../../format/numbers.js';
 import type { Runbook, Step } from '../../runbook/model.js';
 import type { ParamValue } from '../../runbook/sql.js';
-import { spinnerFrame, useNow } from '../hooks/clock.js';
+import { useNow } from '../hooks/clock.js';
+import { SPIN, spun } from './Spinner.js';
 import { CONFIRM_KEYS, firstKey, GLOBAL_KEYS, HELP_SECTIONS, keyLabel, LIST_KEYS, OVERLAY_KEYS } from '../keymap.js';
 import { capital, clip, oneLine, windowOf, wrap } from '../text.js';
 import { color } from '../theme.js';
@@ -155,7 +156,7 @@ function statementsOf(step: Step, engine: EngineKind, params: Readonly<Record<st
 
 const row = (key: string, text: string, props: React.ComponentProps<typeof Text> = {}): Line => (
   <Text key={key} wrap="truncate" {...props}>
-    {text || ' '}
+    {spun(text) || ' '}
   </Text>
 );
 
@@ -221,9 +222,9 @@ function Frame({ title, hint, lines, scroll, height, width, pin, limits }: { tit
 /** What restore does, step by step, each statement ticked off as it finishes. */
 function restoreSteps(restore: Step, list: readonly PreparedStatement[], run: StepRun | undefined, current: number | undefined, now: number): Line[] {
   return [
-    row('st', `Step by step: ${list.length} statements${restore.cleanup ? ' and a cleanup' : ''}, then the counts are checked`, { color: color('muted') }),
+    row('st', `Step by step: ${list.length} statements${restore.cleanup ? ' and a cleanup' : ''}${restore.queries.some((q) => q.expect.length > 0) ? ', then its results are checked' : ''}`, { color: color('muted') }),
     ...statementRows(list, (s) => {
-      if (current === s.index) return { text: spinnerFrame(now), role: 'accent' };
+      if (current === s.index) return { text: SPIN, role: 'accent' };
       if (run?.status === 'done' || (current !== undefined && s.index < current)) return { text: '✓', role: 'ok' };
       return { text: ' ', role: 'muted' };
     }),
@@ -266,7 +267,7 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
     case 'jump': {
       const lines = runbook.steps.map((s, i) => {
         const status = runOf(state, s.id).status;
-        const mark = status === 'done' ? '✓' : status === 'failed' ? '✗' : status === 'running' ? spinnerFrame(now) : status === 'cancelled' ? '–' : ' ';
+        const mark = status === 'done' ? '✓' : status === 'failed' ? '✗' : status === 'running' ? SPIN : status === 'cancelled' ? '–' : ' ';
         const here = i === state.current ? ' (here)' : '';
         return row(s.id, `${mark} ${String(i + 1).padStart(2)}. ${oneLine(s.title)}${here}`, { inverse: i === overlay.cursor });
       });
@@ -329,7 +330,7 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
         // A question: what restore will do; the last restore's result is history, said as such.
         if (overlay.waiting) {
           const busy = runningStepId(state);
-          head.push(...paragraph('w', `${spinnerFrame(now)} Cancelling ${busy ? stepLabel(runbook, busy) : 'the running step'}: restore starts the moment it has stopped.`, textWidth, { color: color('warn') }));
+          head.push(...paragraph('w', `${SPIN} Cancelling ${busy ? stepLabel(runbook, busy) : 'the running step'}: restore starts the moment it has stopped.`, textWidth, { color: color('warn') }));
         }
         head.push(row('on', `On the ${ENGINE_BADGES[engine]} engine, restore will:`, { bold: true }));
         head.push(...objectsAndWords(objects, restore, textWidth));
@@ -339,8 +340,8 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
         }
       } else if (run.status === 'running') {
         const p = progressText(now - (run.startedAt ?? now), expectedMs(restore.id), textWidth >= 70 ? 12 : 0);
-        head.push(row('p', `${spinnerFrame(now)} ${p.bar}${p.text}${run.progress ? ` · ${oneLine(run.progress.state)}` : ''}`, { color: color('accent') }));
-        if (inCleanup) head.push(row('cl', `${spinnerFrame(now)} cleanup ${run.statement!.index + 1}/${run.statement!.count}`, { color: color('accent') }));
+        head.push(row('p', `${SPIN} ${p.bar}${p.text}${run.progress ? ` · ${oneLine(run.progress.state)}` : ''}`, { color: color('accent') }));
+        if (inCleanup) head.push(row('cl', `${SPIN} cleanup ${run.statement!.index + 1}/${run.statement!.count}`, { color: color('accent') }));
       } else if (run.status === 'done') {
         head.push(row('ok', `✓ Restored and verified in ${formatDuration(run.outcome?.elapsedMs ?? 0)}${started}.`, { color: color('ok'), bold: true }));
       } else if (run.status === 'cancelled') {
@@ -351,7 +352,7 @@ export function Overlay({ overlay, runbook, step, state, height, width, engine, 
       }
       const counts: Line[] =
         run?.outcome && run.status !== 'running'
-          ? [row('v', run.status === 'done' ? 'Verified counts:' : 'Counts from this attempt:', { bold: true }), ...resultLines(restore.display, verification(run.outcome), textWidth), row('vgap', '')]
+          ? [row('v', run.status === 'done' ? 'Verified:' : 'Results from this attempt:', { bold: true }), ...resultLines(restore.display, verification(run.outcome), textWidth, { layers: runbook.layers }), row('vgap', '')]
           : [];
       const steps = typeof statements === 'string' ? paragraph('err', statements, textWidth, { color: color('bad') }) : restoreSteps(restore, list, run, current, now);
       // Finished: the verified counts come first; before and during: what it does, step by step.

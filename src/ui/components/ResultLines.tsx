@@ -1,16 +1,17 @@
 /**
  * A step's result as a list of one-row elements, so the screen can window it to any height:
- * tables, layer counts with bars, benchmark timings, the architecture diagram.
+ * tables, layer counts with bars, benchmark timings, the runbook's layers as a diagram.
  */
 import { Text } from 'ink';
 import React, { type ReactNode } from 'react';
 import type { QueryOutcome, StepOutcome } from '../../core/runner.js';
 import { sourceTag } from '../../core/sources.js';
-import type { Column, EngineKind, StatementResult } from '../../engine/types.js';
+import type { Column, StatementResult } from '../../engine/types.js';
 import { formatCell, formatCount, formatDuration, formatShort } from '../../format/numbers.js';
+import type { Layer } from '../../runbook/model.js';
 import type { Display } from '../../runbook/schema.js';
 import { clip, oneLine } from '../text.js';
-import { color } from '../theme.js';
+import { color, namedColor } from '../theme.js';
 
 export type Line = ReactNode;
 
@@ -83,12 +84,13 @@ export function layerRows(result: StatementResult | undefined): LayerRow[] | und
   }));
 }
 
-function layerColor(layer: string) {
-  return color(layer === 'BRONZE' ? 'bronze' : layer === 'GOLD' ? 'gold' : 'silver');
+/** A layer's colour, as the runbook's `layers:` gives it (none for a layer it does not name). */
+function layerColor(layers: readonly Layer[], name: string) {
+  return namedColor(layers.find((l) => l.name === name)?.color);
 }
 
-/** Counts per layer as bars: the picture of BRONZE → SILVER → GOLD, each with its check mark. */
-function layerCountLines(key: string, query: QueryOutcome, width: number): Line[] {
+/** Counts per layer as bars, each layer in its colour, each count with its check mark. */
+function layerCountLines(key: string, query: QueryOutcome, width: number, layers: readonly Layer[]): Line[] {
   const rows = layerRows(query.result);
   if (!rows) return tableLines(key, query.result.columns, query.result.rows, width);
   const max = Math.max(...rows.map((r) => r.count), 1);
@@ -100,7 +102,7 @@ function layerCountLines(key: string, query: QueryOutcome, width: number): Line[
     return line(
       `${key}-${i}`,
       <>
-        <Text color={layerColor(r.layer)}>{clip(`${r.layer} ${r.object}`, label).padEnd(label)}</Text>
+        <Text color={layerColor(layers, r.layer)}>{clip(`${r.layer} ${r.object}`, label).padEnd(label)}</Text>
         {'  '}
         <Text bold>{`${formatCount(r.count)} (${formatShort(r.count)})`.padStart(figures)}</Text>
         {'  '}
@@ -148,23 +150,24 @@ function benchmarkLines(key: string, outcome: StepOutcome, width: number, allRow
 }
 
 /**
- * BRONZE → dynamic tables → SILVER → views → GOLD, with the counts of `outcome` (a layer-counts
- * result) when there is one, and a line saying where those counts came from.
+ * The runbook's layers, top to bottom, each with the latest counts of its objects from `outcome` (a
+ * layer-counts result) when there is one, the words on the arrows between them, and a line saying
+ * where those counts came from.
  */
-export function architectureLines(outcome: StepOutcome | undefined, width: number, origin?: string, engine: EngineKind = 'snowflake'): Line[] {
+export function architectureLines(outcome: StepOutcome | undefined, width: number, layers: readonly Layer[], origin?: string): Line[] {
   const counts = new Map<string, number>();
   const result = outcome?.queries.find((q) => layerRows(q.result))?.result;
   for (const r of layerRows(result) ?? []) counts.set(r.object, r.count);
   const n = (object: string) => (counts.has(object) ? formatShort(counts.get(object)!) : '…');
-  const rows: Array<[string, ReactNode]> = [
-    ['b', <Text color={color('bronze')} bold>{clip(`▣ BRONZE   RAW_PATIENTS ${n('RAW_PATIENTS')} · RAW_PRESCRIPTIONS ${n('RAW_PRESCRIPTIONS')}`, width)}</Text>],
-    // DuckDB has no dynamic tables: on the local engine SILVER changes when the show refreshes it.
-    ['b1', <Text color={color('muted')}>{clip(`    ↓  ${engine === 'local' ? 'tables rebuilt on refresh (dynamic tables on Snowflake)' : 'dynamic tables (TARGET_LAG 1 minute)'}: quality rules, flatten JSON`, width)}</Text>],
-    ['s', <Text color={color('silver')} bold>{clip(`▣ SILVER   PATIENTS ${n('PATIENTS')} · PRESCRIPTIONS ${n('PRESCRIPTIONS')}`, width)}</Text>],
-    ['s1', <Text color={color('muted')}>{clip('    ↓  views: joins, aggregations, business logic', width)}</Text>],
-    ['g', <Text color={color('gold')} bold>{clip(`▣ GOLD     V_PATIENT_360 ${n('V_PATIENT_360')}`, width)}</Text>],
-  ];
-  const out = rows.map(([k, content]) => line(`arch-${k}`, content));
+  const nameWidth = Math.max(0, ...layers.map((l) => oneLine(l.name).length)) + 3;
+  const out: Line[] = [];
+  layers.forEach((layer, i) => {
+    const objects = layer.objects.map((o) => `${oneLine(o)} ${n(o)}`).join(' · ');
+    out.push(line(`arch-${i}`, <Text color={namedColor(layer.color)} bold>{clip(`▣ ${oneLine(layer.name).padEnd(nameWidth)}${objects}`.trimEnd(), width)}</Text>));
+    for (const [j, words] of (i < layers.length - 1 ? layer.arrow : []).entries()) {
+      out.push(line(`arch-${i}-${j}`, <Text color={color('muted')}>{clip(`    ${j === 0 ? '↓' : ' '}  ${oneLine(words.text)}`, width)}</Text>));
+    }
+  });
   out.push(
     line(
       'arch-src',
@@ -177,8 +180,9 @@ export function architectureLines(outcome: StepOutcome | undefined, width: numbe
 }
 
 /** `allRows`: every row held, not the first few; `hints`: false on the audience's screen (no key hints). */
-export function resultLines(display: Display, outcome: StepOutcome | undefined, width: number, options: { allRows?: boolean; hints?: boolean } = {}): Line[] {
-  if (display === 'architecture') return architectureLines(outcome, width);
+export function resultLines(display: Display, outcome: StepOutcome | undefined, width: number, options: { allRows?: boolean; hints?: boolean; layers?: readonly Layer[] } = {}): Line[] {
+  const layers = options.layers ?? [];
+  if (display === 'architecture') return architectureLines(outcome, width, layers);
   if (!outcome || display === 'none') return [];
   if (display === 'benchmark') return benchmarkLines('bench', outcome, width, options.allRows ?? false, options.hints ?? true);
   const out: Line[] = [];
@@ -206,7 +210,7 @@ export function resultLines(display: Display, outcome: StepOutcome | undefined, 
     if (q.label && outcome.queries.length > 1) {
       out.push(line(`q${i}-l`, <Text bold>{clip(`${oneLine(q.label)} — ${formatDuration(q.result.elapsedMs)} [${sourceTag(q.result)}]`, width)}</Text>));
     }
-    out.push(...(display === 'layer-counts' ? layerCountLines(`q${i}`, q, width) : tableLines(`q${i}`, q.result.columns, q.result.rows, width)));
+    out.push(...(display === 'layer-counts' ? layerCountLines(`q${i}`, q, width, layers) : tableLines(`q${i}`, q.result.columns, q.result.rows, width)));
     out.push(...truncatedNote(`q${i}`, q.result));
     for (const [j, e] of q.expectations.entries()) {
       if (!e.ok) out.push(line(`q${i}-e${j}`, <Text color={color('bad')}>{clip(oneLine(`✗ ${e.description}: ${e.message ?? ''}`), width)}</Text>));

@@ -2,7 +2,8 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import { runningStepId, runOf, type WalkState } from '../../core/walkthrough.js';
 import { formatDuration } from '../../format/numbers.js';
-import { spinnerFrame, useNow } from '../hooks/clock.js';
+import { useNow } from '../hooks/clock.js';
+import { SPIN, spun } from './Spinner.js';
 import { stepById, type ShowInfo } from '../show.js';
 import { clip, oneLine } from '../text.js';
 import { color } from '../theme.js';
@@ -66,7 +67,7 @@ export function StatusLine({
     const statement = run.statement && run.statement.count > 1 ? `${run.statement.index + 1}/${run.statement.count}${run.statement.label ? ` ${oneLine(run.statement.label)}` : ''}` : '';
     const engineState = run.progress ? `${oneLine(run.progress.state)}${run.progress.queryId ? ` ${oneLine(run.progress.queryId)}` : ''}` : '';
     const elapsed = now - (run.startedAt ?? now);
-    const head = `${spinnerFrame(now)} ${run.cancelRequested ? 'cancelling ' : ''}`;
+    const head = `${SPIN} ${run.cancelRequested ? 'cancelling ' : ''}`;
     const details = [statement, engineState].filter(Boolean).join(' · ');
     // The bar only where it leaves the words room: what runs and its state matter more.
     const wanted = head.length + Math.min(24, title.length) + (details ? details.length + 3 : 0);
@@ -79,7 +80,7 @@ export function StatusLine({
     const left = clip(`${head}${clip(title, titleRoom)}${details ? ` · ${details}` : ''}`, leftRoom);
     content = (
       <Text wrap="truncate">
-        <Text color={run.cancelRequested ? color('warn') : color('accent')}>{left.padEnd(Math.max(0, room - right.length))}</Text>
+        <Text color={run.cancelRequested ? color('warn') : color('accent')}>{spun(left.padEnd(Math.max(0, room - right.length)))}</Text>
         <Text color={color('bar')}>{clip(` ${progress.bar}`, room)}</Text>
         <Text color={progress.over ? color('warn') : undefined}>{clip(progress.text, Math.max(0, room - 1 - progress.bar.length))}</Text>
       </Text>

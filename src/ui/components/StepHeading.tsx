@@ -3,7 +3,8 @@ import React from 'react';
 import { runOf, timeOnStep, type WalkState } from '../../core/walkthrough.js';
 import { formatClock, formatDuration } from '../../format/numbers.js';
 import type { Talk } from '../../runbook/model.js';
-import { spinnerFrame, useNow } from '../hooks/clock.js';
+import { useNow } from '../hooks/clock.js';
+import { SPIN, spun } from './Spinner.js';
 import type { StepInfo } from '../show.js';
 import { clip, oneLine, wrap } from '../text.js';
 import { color } from '../theme.js';
@@ -23,11 +24,11 @@ export function stepTimer(spentMs: number, targetMs: number | undefined): string
 }
 
 /** What the step's last run did, in a few characters: ✓ done 1.4 s, ✗ failed, ⠋ running. */
-function runMark(state: WalkState, stepId: string, now: number): { text: string; role: 'ok' | 'bad' | 'warn' | 'accent' | 'muted' } | undefined {
+function runMark(state: WalkState, stepId: string): { text: string; role: 'ok' | 'bad' | 'warn' | 'accent' | 'muted' } | undefined {
   const run = runOf(state, stepId);
   switch (run.status) {
     case 'running':
-      return { text: `${spinnerFrame(now)} running`, role: 'accent' };
+      return { text: `${SPIN} running`, role: 'accent' };
     case 'done':
       return { text: `✓ done ${formatDuration(run.outcome?.elapsedMs ?? 0)}`, role: 'ok' };
     case 'failed':
@@ -47,7 +48,7 @@ export function StepHeading({ step, index, state, width, audience = false }: { s
   const spent = timeOnStep(state, step.id, now);
   // The room (--audience) does not see the presenter's timer against the step's target.
   const timer = audience ? '' : stepTimer(spent, step.targetMs);
-  const mark = runMark(state, step.id, now);
+  const mark = runMark(state, step.id);
   const tags = `${step.destructive ? ' [destructive]' : ''}${step.long ? ' [long]' : ''}`;
   const right = `${mark ? `${mark.text}${timer ? '   ' : ''}` : ''}${timer}`;
   const titleWidth = Math.max(0, width - right.length - 1);
@@ -59,7 +60,7 @@ export function StepHeading({ step, index, state, width, audience = false }: { s
         <Text bold>{title}</Text>
         <Text color={color('warn')}>{shownTags}</Text>
         {' '.repeat(Math.max(1, width - title.length - shownTags.length - right.length))}
-        {mark ? <Text color={color(mark.role)}>{`${mark.text}${timer ? '   ' : ''}`}</Text> : null}
+        {mark ? <Text color={color(mark.role)}>{spun(`${mark.text}${timer ? '   ' : ''}`)}</Text> : null}
         <Text color={timerColor(spent, step.targetMs)} bold={step.targetMs !== undefined && spent > step.targetMs}>
           {timer}
         </Text>

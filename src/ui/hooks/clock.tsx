@@ -1,6 +1,7 @@
 /**
- * One shared clock drives every timer, spinner and progress bar: one interval for the whole
- * screen, fast only while something animates, so an idle step costs almost no CPU.
+ * One shared clock drives every timer and progress bar: one interval for the whole screen, fast
+ * only while something runs, so an idle step costs almost no CPU. Spinners are ink-spinner's, each
+ * on its own timer, mounted only while something runs (see README, "Benchmarks").
  */
 import React, { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 
@@ -21,11 +22,4 @@ export function ClockProvider({ fast, children, now = Date.now }: { fast: boolea
 
 export function useNow(): number {
   return useContext(ClockContext);
-}
-
-const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-
-/** The spinner frame for a moment on the shared clock. */
-export function spinnerFrame(now: number): string {
-  return SPINNER[Math.floor(now / FAST_TICK_MS) % SPINNER.length]!;
 }
