@@ -41,15 +41,24 @@ afterAll(async () => {
   await server?.close();
 });
 
-test('the fallback key after a failed live step shows the last recorded result, marked RECORDED and not live', async () => {
+/** A live session on the fake Snowflake, for a runbook in a scratch folder, with its own state dir. */
+async function liveSession() {
   const dir = scratch({ 'runbook.yml': RUNBOOK });
   const runbook = loadRunbook(path.join(dir, 'runbook.yml'));
   const { engine, stateDir } = await liveEngine(server);
   const session = new ShowSession(engine, resolveParams(runbook.params, 'snowflake'), { runbook, stateDir });
+  return { runbook, stateDir, session };
+}
+
+const COUNTS = { match: /FROM PATIENTS/, plan: { columns: [{ name: 'OBJECT', type: 'text' as const }, { name: 'N', type: 'fixed' as const }], rows: [['PATIENTS', '100000']] } };
+const TIMED_OUT = { match: /FROM PATIENTS/, plan: { error: { code: '000604', message: 'SQL execution was cancelled by the client due to a timeout.' } } };
+
+test('the fallback key after a failed live step shows the last recorded result, marked RECORDED and not live', async () => {
+  const { runbook, stateDir, session } = await liveSession();
   const step = runbook.steps[0]!;
 
   // Last night: the step ran live, and was recorded.
-  server.script({ match: /FROM PATIENTS/, plan: { columns: [{ name: 'OBJECT', type: 'text' }, { name: 'N', type: 'fixed' }], rows: [['PATIENTS', '100000']] } });
+  server.script(COUNTS);
   const first = await session.run(step, () => {});
   expect(first.status).toBe('done');
   const recorded = readRecording(listRecordings(stateDir)[0]!.file)!;
@@ -58,7 +67,7 @@ test('the fallback key after a failed live step shows the last recorded result, 
   expect(liveQueryId).toMatch(/^[0-9a-f-]{36}$/);
 
   // On stage: the same statement now fails.
-  server.script({ match: /FROM PATIENTS/, plan: { error: { code: '000604', message: 'SQL execution was cancelled by the client due to a timeout.' } } });
+  server.script(TIMED_OUT);
   const app = render(<App runbook={runbook} session={session} />);
   try {
     app.stdin.write('\r');
@@ -91,15 +100,12 @@ test('the fallback key after a failed live step shows the last recorded result, 
 });
 
 test('the fallback key passes over a recording that cannot be read, and says so on one line', async () => {
-  const dir = scratch({ 'runbook.yml': RUNBOOK });
-  const runbook = loadRunbook(path.join(dir, 'runbook.yml'));
-  const { engine, stateDir } = await liveEngine(server);
-  const session = new ShowSession(engine, resolveParams(runbook.params, 'snowflake'), { runbook, stateDir });
-  server.script({ match: /FROM PATIENTS/, plan: { columns: [{ name: 'OBJECT', type: 'text' }, { name: 'N', type: 'fixed' }], rows: [['PATIENTS', '100000']] } });
+  const { runbook, stateDir, session } = await liveSession();
+  server.script(COUNTS);
   expect((await session.run(runbook.steps[0]!, () => {})).status).toBe('done');
   // A recording copied from someone else, newer than ours, that parses but is not one.
   writeFileSync(path.join(stateDir, 'recordings', '2999-01-01T00-00-00.000Z-walk-snowflake.json'), JSON.stringify({ entries: [null] }));
-  server.script({ match: /FROM PATIENTS/, plan: { error: { code: '000604', message: 'SQL execution was cancelled by the client due to a timeout.' } } });
+  server.script(TIMED_OUT);
   const app = render(<App runbook={runbook} session={session} />);
   try {
     app.stdin.write('\r');

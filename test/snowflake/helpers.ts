@@ -15,7 +15,7 @@ export function tempDir(prefix: string): string {
 }
 
 export function runbook(connection?: string): Runbook {
-  return { file: 'runbook.yml', dir: '.', title: 'Live Test', connection, params: {}, steps: [], restore: {} as Runbook['restore'], checklist: [] } as Runbook;
+  return { file: 'runbook.yml', dir: '.', title: 'Live Test', connection, params: {}, layers: [], steps: [], restore: {} as Runbook['restore'], checklist: [] } as Runbook;
 }
 
 /** Writes SNOWFLAKE_HOME/connections.toml (mode 600) and returns the home. */
