@@ -50,6 +50,14 @@ async function liveSession() {
   return { runbook, stateDir, session };
 }
 
+/** On stage: run the step, see it fail live, press the fallback key; the frame once it matches. */
+async function failThenFallBack(app: ReturnType<typeof render>, shown: (frame: string) => boolean): Promise<string> {
+  app.stdin.write('\r');
+  await frameWhere(app, (f) => /✗ failed/.test(f), 10_000);
+  app.stdin.write('f');
+  return frameWhere(app, shown, 10_000);
+}
+
 const COUNTS = { match: /FROM PATIENTS/, plan: { columns: [{ name: 'OBJECT', type: 'text' as const }, { name: 'N', type: 'fixed' as const }], rows: [['PATIENTS', '100000']] } };
 const TIMED_OUT = { match: /FROM PATIENTS/, plan: { error: { code: '000604', message: 'SQL execution was cancelled by the client due to a timeout.' } } };
 
@@ -70,10 +78,7 @@ test('the fallback key after a failed live step shows the last recorded result, 
   server.script(TIMED_OUT);
   const app = render(<App runbook={runbook} session={session} />);
   try {
-    app.stdin.write('\r');
-    await frameWhere(app, (f) => /✗ failed/.test(f), 10_000);
-    app.stdin.write('f');
-    const frame = await frameWhere(app, (f) => /RECORDED/.test(f), 10_000);
+    const frame = await failThenFallBack(app, (f) => /RECORDED/.test(f));
     // It names the engine, the warehouse and the scale of what it shows, and when.
     expect(frame).toMatch(/RECORDED \d{4}-\d\d-\d\d \d\d:\d\d on Snowflake( \S+)? · same params as this run · NOT LIVE/);
     expect(frame).toMatch(/100,000/);
@@ -108,10 +113,7 @@ test('the fallback key passes over a recording that cannot be read, and says so 
   server.script(TIMED_OUT);
   const app = render(<App runbook={runbook} session={session} />);
   try {
-    app.stdin.write('\r');
-    await frameWhere(app, (f) => /✗ failed/.test(f), 10_000);
-    app.stdin.write('f');
-    const frame = await frameWhere(app, (f) => /RECORDED/.test(f) && /warning: skipped recording 2999-01-01T00-00-00\.000Z-walk-snowflake\.json/.test(f), 10_000);
+    const frame = await failThenFallBack(app, (f) => /RECORDED/.test(f) && /warning: skipped recording 2999-01-01T00-00-00\.000Z-walk-snowflake\.json/.test(f));
     expect(frame).toMatch(/100,000/);
   } finally {
     app.unmount();
